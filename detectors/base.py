@@ -1,0 +1,60 @@
+"""The detector contract and the one registry every stage is listed in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Callable, ClassVar
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """Base for detector configs: frozen, validated when built, recorded with the results (by its hash)."""
+
+    version: int = 1  # bump when the detector's output changes meaning, so stored results are recomputed
+
+
+class Detector:
+    """A content analyser. Subclasses set `name` and `result_table` and write `process`.
+
+    `name` is the stage name users pass to `--stages`, the key in the catalog's stage_results, and the prefix of
+    its statistics. `result_table` is the catalog table (created by a migration) its rows are loaded into; the
+    rows must have a `doc_id` column; the loader adds the file version.
+    """
+
+    name: ClassVar[str]
+    result_table: ClassVar[str]
+    config_class: ClassVar[type[DetectorConfig]] = DetectorConfig
+
+    def __init__(self, config: DetectorConfig | None = None):
+        self.config = config or self.config_class()
+
+    def config_hash(self) -> str:
+        payload = json.dumps({"name": self.name, **asdict(self.config)}, sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def process(self, batch: pa.RecordBatch) -> pa.Table | None:
+        """Analyse one batch with columns doc_id (string) and text (string)."""
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, Callable[[], Detector]] = {}
+
+
+def register(cls: type[Detector]) -> type[Detector]:
+    """Class decorator: make a detector available to `--stages` under its name."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"detector name {cls.name!r} is registered twice")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def available() -> dict[str, Callable[[], Detector]]:
+    return dict(_REGISTRY)
+
+
+def create(name: str) -> Detector:
+    return _REGISTRY[name]()

@@ -1,0 +1,1 @@
+"""Prefect flows: orchestration only (what runs, in what order, in how many workers)."""

@@ -1,0 +1,180 @@
+"""The `audit-corpus` flow: load manifest → plan → scan files in workers → load catalog → findings → report.
+
+Orchestration only: the work is in provenance.* and detectors.*. Workers get references (paths, a source, a read
+spec) and return small results naming Parquet shards; only this flow writes the catalog.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows import prefect_env  # noqa: F401  (settings must be in place before prefect is imported)
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
+
+import detectors
+from provenance.catalog import Catalog
+from provenance.disclosure import build_disclosure, write_disclosure
+from provenance.errors import InputError
+from provenance.findings import severity_rank
+from provenance.manifest import Source, load_manifest
+from provenance.planning import ScanBatch, plan_audit
+from provenance.readers import ReadSpec
+from provenance.scan import ScanUnitResult, read_spec, scan_unit
+from provenance.scan_findings import scan_findings
+
+BUILTIN_STAGES = ("scan",)
+
+
+def available_stages() -> list[str]:
+    return [*BUILTIN_STAGES, *sorted(detectors.available())]
+
+
+def parse_stages(text: str | None) -> list[str]:
+    """`--stages scan,pii` → validated stage names; scan always runs (everything else reads what it finds)."""
+    known = available_stages()
+    if not text or text == "all":
+        return known
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InputError(f"unknown stage(s): {', '.join(unknown)}", where="--stages",
+                         fix=f"choose from: {', '.join(known)}")
+    return ["scan", *[n for n in names if n != "scan"]]
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    run_id: str
+    db: Path
+    disclosure: Path
+    findings_by_severity: dict[str, int]
+    documents: int
+    files_read: int
+    files_reused: int
+    seconds: float
+
+    def worst_at_least(self, severity: str) -> bool:
+        return any(n and severity_rank(sev) >= severity_rank(severity) for sev, n in self.findings_by_severity.items())
+
+
+@task(name="scan-files", cache_policy=NONE)
+def scan_files(batch: ScanBatch, source: Source, spec: ReadSpec, shard_dir: str,
+               stage_names: list[str]) -> list[ScanUnitResult]:
+    """Read a batch of one source's files into shard files; detectors are built here, in the worker."""
+    stage_detectors = [detectors.create(n) for n in stage_names]
+    return [scan_unit(planned, source, spec, shard_dir, stage_detectors, source.members) for planned in batch.files]
+
+
+@flow(name="audit-corpus", log_prints=False, validate_parameters=False)
+def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow_outside: bool = False,
+                 max_record_mb: int = 16, show_progress: bool = False) -> dict[str, Any]:
+    started = time.perf_counter()
+    log = get_run_logger()
+    loaded = load_manifest(manifest_path, allow_outside=allow_outside)
+    sources = {s.id: s for s in loaded.manifest.sources}
+    max_record_bytes = max_record_mb << 20
+    detector_names = [s for s in stages if s not in BUILTIN_STAGES]
+    detector_tables = {n: detectors.available()[n].result_table for n in detector_names}  # type: ignore[attr-defined]
+    detector_configs = {n: detectors.create(n).config_hash() for n in detector_names}
+    out_dir = Path(out)
+    catalog = Catalog.open(db)
+    run_id = catalog.start_run(loaded, stages, {
+        "dataset": loaded.manifest.dataset.model_dump(exclude_none=True),
+        "max_record_mb": max_record_mb, "allow_outside": allow_outside})
+    shard_dir = out_dir / f".shards-{run_id}"
+    try:
+        plan = plan_audit(loaded, catalog, run_id, max_record_bytes, detector_configs)
+        log.info("run %s: %d files to read (%.1f MB) in %d tasks, %d unchanged", run_id, plan.files_to_read,
+                 plan.bytes_to_read / 1e6, len(plan.batches), len(plan.reuse))
+        for planned, prev in plan.reuse:
+            catalog.reuse_unit(run_id, planned.source_id, planned.path, prev, planned.disk_bytes,
+                               planned.disk_mtime_ns, None)
+        catalog.record_removed_paths(run_id, plan.removed)
+        shard_dir.mkdir(parents=True, exist_ok=True)
+        files_read = 0
+        with _progress(show_progress, plan.bytes_to_read) as advance:
+            futures = [scan_files.submit(batch, sources[batch.source_id],
+                                         read_spec(sources[batch.source_id], max_record_bytes), str(shard_dir),
+                                         detector_names) for batch in plan.batches]
+            for future in as_completed(futures):
+                for unit in future.result():
+                    catalog.load_unit(run_id, unit, plan.previous.get((unit.source_id, unit.path)), detector_tables)
+                    files_read += 0 if unit.unchanged else 1
+                    for path in [unit.documents_shard, *unit.detector_shards.values()]:
+                        if path:
+                            Path(path).unlink(missing_ok=True)  # loaded: free the space now
+                    advance(unit.disk_bytes)
+        catalog.add_findings(run_id, plan.findings)
+        catalog.add_findings(run_id, scan_findings(catalog, run_id))
+        catalog.finish_run(run_id, "completed")
+        document = build_disclosure(catalog, run_id)
+        disclosure = write_disclosure(document, out_dir)
+    except BaseException:
+        catalog.finish_run(run_id, "failed")
+        raise
+    finally:
+        shutil.rmtree(shard_dir, ignore_errors=True)
+        catalog.close()
+    seconds = time.perf_counter() - started
+    log.info("run %s completed in %.1f s", run_id, seconds)
+    return {
+        "run_id": run_id,
+        "db": str(db),
+        "disclosure": str(disclosure),
+        "findings_by_severity": document["findings_summary"],
+        "documents": document["totals"]["all"]["documents"],
+        "files_read": files_read,
+        "files_reused": len(plan.reuse),
+        "seconds": seconds,
+    }
+
+
+class _progress:
+    """A byte progress bar on stderr while files are read, or nothing."""
+
+    def __init__(self, enabled: bool, total: int):
+        self.enabled = enabled and total > 0
+        self.total = total
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda n: None
+        self.bar = Progress(TextColumn("scanning"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                            TimeElapsedColumn(), console=Console(file=sys.stderr))
+        self.bar.start()
+        task_id = self.bar.add_task("scan", total=self.total)
+        return lambda n: self.bar.advance(task_id, n)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.enabled:
+            self.bar.stop()
+
+
+def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | Path = "out",
+              stages: list[str] | None = None, workers: int = 2, allow_outside: bool = False,
+              max_record_mb: int = 16, show_progress: bool = False) -> AuditResult:
+    """Validate inputs without starting Prefect, then run the flow with `workers` threads."""
+    load_manifest(manifest, allow_outside=allow_outside)  # manifest errors exit before any work starts
+    out_dir = Path(out).resolve()
+    db_path = Path(db).resolve() if db else out_dir / "audit.duckdb"
+    Catalog.open(db_path).close()  # a catalog in use or too new fails here, with its own message
+    if workers < 1:
+        raise InputError("--workers must be at least 1", where="--workers", fix="pass --workers 1 or more")
+    runner = ThreadPoolTaskRunner(max_workers=workers)
+    summary = audit_corpus.with_options(task_runner=runner)(
+        str(Path(manifest).resolve()), str(db_path), str(out_dir), stages or available_stages(), allow_outside,
+        max_record_mb, show_progress)
+    return AuditResult(summary["run_id"], Path(summary["db"]), Path(summary["disclosure"]),
+                       summary["findings_by_severity"], summary["documents"], summary["files_read"],
+                       summary["files_reused"], summary["seconds"])

@@ -1,0 +1,110 @@
+"""The disclosure document (disclosure.json), built only from the catalog.
+
+Version 1 holds the run, the dataset as declared, each source's declared provenance and computed scale, totals per
+training stage, and the findings. Later stages add sections; a section whose stage did not run is absent, and
+`run.stages` says which ran.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from provenance.catalog import Catalog, sql
+from provenance.errors import CatalogError
+from provenance.findings import SEVERITIES
+
+DISCLOSURE_VERSION = "1"
+SCALE_FIELDS = ("files", "documents", "bytes", "characters", "rejected_records")
+
+
+def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
+    runs = catalog.query("SELECT * FROM runs WHERE run_id = ?", [run_id])
+    if not runs:
+        raise CatalogError(f"no run {run_id} in {catalog.path}", fix="list runs with `provenance sources --db`")
+    run = runs[0]
+    sources = []
+    totals: dict[str, Counter] = {"pretraining": Counter(), "finetuning": Counter(), "all": Counter()}
+    declared_by_id = {r["source_id"]: json.loads(r["declared"]) for r in
+                      catalog.query("SELECT source_id, declared FROM sources WHERE run_id = ?", [run_id])}
+    for row in catalog.query(sql("source_scale"), [run_id]):
+        declared = declared_by_id[row["source_id"]]
+        scale = {
+            "files": row["files"],
+            "documents": row["documents"],
+            "bytes": row["bytes"],
+            "text_bytes": row["text_bytes"],
+            "characters": row["characters"],
+            "rejected_records": row["rejected_records"],
+            "replaced_records": row["replaced_records"],
+        }
+        for key in (row["stage"], "all"):
+            totals[key].update(scale)
+        sources.append({
+            "id": row["source_id"],
+            "name": row["name"],
+            "stage": row["stage"],
+            "modality": row["modality"],
+            "languages_declared": row["languages"] or [],
+            "origin": declared.get("origin", {}),
+            "acquisition": declared.get("acquisition", {}),
+            "license": declared.get("license", {}),
+            "personal_information": declared.get("personal_information", {}),
+            "annotation": declared.get("annotation"),
+            "scale": scale,
+            "files_status": {k: row[f"files_{k}"] for k in ("added", "changed", "unchanged", "removed", "failed")},
+        })
+    findings = catalog.query(sql("run_findings"), [run_id])
+    manifest_dataset = _declared_dataset(run)
+    return {
+        "disclosure_version": DISCLOSURE_VERSION,
+        "run": {
+            "id": run["run_id"],
+            "started_at": _iso(run["started_at"]),
+            "finished_at": _iso(run["finished_at"]),
+            "status": run["status"],
+            "manifest_path": run["manifest_path"],
+            "manifest_sha256": run["manifest_sha256"],
+            "tool_version": run["tool_version"],
+            "stages": list(run["stages"]),
+        },
+        "dataset": manifest_dataset,
+        "sources": sources,
+        "totals": {k: {f: v.get(f, 0) for f in (*SCALE_FIELDS, "text_bytes", "replaced_records")}
+                   for k, v in totals.items()},
+        "findings_summary": {sev: sum(1 for f in findings if f["severity"] == sev) for sev in reversed(SEVERITIES)},
+        "findings": [{
+            "code": f["code"],
+            "severity": f["severity"],
+            "stage": f["stage"],
+            "source": f["source_id"],
+            "path": f["path"],
+            "member": f["member"],
+            "line": f["line"],
+            "count": f["count"],
+            "message": f["message"],
+            "clause": f["clause"],
+            "fix": f["fix"],
+        } for f in findings],
+    }
+
+
+def _declared_dataset(run: dict[str, Any]) -> dict[str, Any]:
+    options = json.loads(run["options"]) if run["options"] else {}
+    return options.get("dataset", {"name": run["dataset_name"]})
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def write_disclosure(document: dict[str, Any], out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "disclosure.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)  # readers never see a half-written report
+    return path

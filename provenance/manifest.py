@@ -1,0 +1,482 @@
+"""The dataset manifest: what a provider declares about each training-data source.
+
+Loaded from YAML into pydantic v2 models. Every validation problem is reported with its YAML path
+(`sources[2].acquisition.method`), its line, the allowed values, and for unknown keys a did-you-mean.
+Values a team does not know are written `unknown` (or left out) and reported as "not evidenced".
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+import types
+import typing
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from provenance.errors import ManifestError, ManifestIssue
+
+UNKNOWN = "unknown"
+
+Stage = Literal["pretraining", "finetuning"]
+Modality = Literal["text", "image", "audio", "video", "code", "multimodal"]
+Format = Literal["auto", "jsonl", "json", "csv", "tsv", "parquet", "text", "text-lines"]
+IntendedUse = Literal["commercial", "research"]
+Jurisdiction = Literal["domestic", "foreign", "unknown"]
+AcquisitionMethod = Literal[
+    "open_licence", "commercial_contract", "self_collected", "user_data", "synthetic", "other", "unknown"
+]
+ConsentBasis = Literal[
+    "consent", "separate_consent", "contract", "public", "anonymised", "none", "unknown", "not_applicable"
+]
+TriState = Literal["yes", "no", "unknown", "not_applicable"]
+
+SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+
+
+def is_known(value: Any) -> bool:
+    """True when a declared value is present and not the literal `unknown`."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", UNKNOWN)
+    return True
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _tri_state(value: Any) -> Any:
+    # YAML reads yes/no/true/false as booleans; the manifest means a tri-state answer.
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return value
+
+
+class FoundationModel(_Model):
+    name: str
+    license: str | None = None
+    filing_reference: str | None = Field(None, description="the base model's filing number, where it has one")
+
+    @field_validator("license", "filing_reference", mode="before")
+    @classmethod
+    def _stringify(cls, v: Any) -> Any:
+        return None if v is None else str(v)
+
+
+class Dataset(_Model):
+    name: str
+    provider: str
+    intended_use: IntendedUse
+    description: str | None = None
+    foundation_model: FoundationModel | None = None
+    algorithm_mechanism: str | None = Field(
+        None, description="narrative for the Art. 17/19 'basic algorithm and technical system' field"
+    )
+
+
+class Origin(_Model):
+    publisher: str | None = None
+    url: str | None = None
+    jurisdiction: Jurisdiction = "unknown"
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. CN, US")
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, v: str | None) -> str | None:
+        if v is None or v.lower() == UNKNOWN:
+            return v
+        if not re.fullmatch(r"[A-Za-z]{2}", v):
+            raise ValueError(f"'{v}' is not a two-letter ISO 3166-1 country code (e.g. CN, US, GB)")
+        return v.upper()
+
+
+class CollectionPeriod(_Model):
+    start: str | None = None
+    end: str | None = None
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _stringify(cls, v: Any) -> Any:
+        return None if v is None else str(v)  # YAML turns 2023-01-01 into a date
+
+
+class Acquisition(_Model):
+    method: AcquisitionMethod = "unknown"
+    evidence: str | None = Field(None, description="contract id, licence file, collection log, authorisation record")
+    collection_period: CollectionPeriod | None = None
+    robots_respected: TriState = "unknown"
+    crawler: str | None = None
+    generator_model: str | None = Field(None, description="for synthetic data: the model that generated it")
+
+    _tri = field_validator("robots_respected", mode="before")(classmethod(lambda cls, v: _tri_state(v)))
+
+    @field_validator("collection_period", mode="before")
+    @classmethod
+    def _period(cls, v: Any) -> Any:
+        # "2013-11/2014-12" is the ISO 8601 interval form people write.
+        if isinstance(v, str):
+            start, _, end = v.partition("/")
+            return {"start": start.strip() or None, "end": end.strip() or None}
+        return v
+
+
+class License(_Model):
+    declared: str | None = None
+    url: str | None = None
+    files: list[str] = Field(default_factory=list, description="licence files, relative to the manifest")
+
+    @field_validator("declared", mode="before")
+    @classmethod
+    def _stringify(cls, v: Any) -> Any:
+        return None if v is None else str(v)
+
+    _files = field_validator("files", mode="before")(classmethod(lambda cls, v: _as_list(v)))
+
+
+class PersonalInformation(_Model):
+    consent_basis: ConsentBasis = "unknown"
+    evidence: str | None = None
+
+
+class Annotation(_Model):
+    type: str | None = None
+    rules_document: str | None = None
+    annotated_count: int | None = Field(None, ge=0)
+    vendor: str | None = None
+
+
+class Source(_Model):
+    id: Annotated[str, Field(pattern=SOURCE_ID_PATTERN)]
+    name: str
+    stage: Stage
+    modality: Modality = "text"
+    description: str | None = None
+    paths: list[str] = Field(min_length=1, description="globs relative to the manifest; ** crosses folders")
+    members: list[str] | None = Field(None, description="globs for the files to read inside tar/zip archives")
+    format: Format = "auto"
+    text_field: str | list[str] | None = Field(
+        None,
+        description="field path of the text: `text`, `a.b`, `data[].paragraphs[].context`; "
+        "a list gives alternatives, the first that a file or record has is used",
+    )
+    encoding: str = "utf-8"
+    language: str | list[str] | None = Field(None, description="declared language(s), e.g. zh, en")
+    origin: Origin = Field(default_factory=Origin)
+    acquisition: Acquisition = Field(default_factory=Acquisition)
+    license: License = Field(default_factory=License)
+    personal_information: PersonalInformation = Field(default_factory=PersonalInformation)
+    annotation: Annotation | None = None
+
+    _paths = field_validator("paths", "members", mode="before")(classmethod(lambda cls, v: _as_list(v)))
+
+    @field_validator("license", mode="before")
+    @classmethod
+    def _license_shorthand(cls, v: Any) -> Any:
+        return {"declared": v} if isinstance(v, str) else v
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_codec(cls, v: str) -> str:
+        import codecs
+
+        try:
+            return codecs.lookup(v).name
+        except LookupError:
+            raise ValueError(f"'{v}' is not an encoding Python knows (e.g. utf-8, gb18030, big5)") from None
+
+    @property
+    def text_fields(self) -> list[str]:
+        if self.text_field is None:
+            return []
+        return [self.text_field] if isinstance(self.text_field, str) else list(self.text_field)
+
+    @property
+    def languages(self) -> list[str]:
+        if self.language is None:
+            return []
+        return [self.language] if isinstance(self.language, str) else list(self.language)
+
+
+class Manifest(_Model):
+    dataset: Dataset
+    sources: list[Source] = Field(min_length=1)
+
+    def source(self, source_id: str) -> Source:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(source_id)
+
+
+class LoadedManifest(BaseModel):
+    """A validated manifest with where it came from."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    manifest: Manifest
+    path: Path
+    base_dir: Path
+    sha256: str
+    allow_outside: bool = False
+
+    def resolve(self, pattern: str) -> str:
+        """The absolute glob pattern for a manifest-relative path."""
+        return os.path.normpath(os.path.join(self.base_dir, pattern))
+
+    def relative(self, path: str | Path) -> str:
+        """How a file is named in the catalog and reports: relative to the manifest, with `/`."""
+        rel = os.path.relpath(path, self.base_dir)
+        return PurePosixPath(*Path(rel).parts).as_posix()
+
+
+# ---------------------------------------------------------------------------------------------
+# loading and error reporting
+
+
+def load_manifest(path: str | Path, *, allow_outside: bool = False) -> LoadedManifest:
+    """Read, parse and validate a manifest file; raise ManifestError listing every problem."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        raise ManifestError(shown, [ManifestIssue("", "the manifest file does not exist",
+                                                   "check the path, or create one from data_samples/manifest.yaml")])
+    except OSError as e:
+        raise ManifestError(shown, [ManifestIssue("", f"cannot read the manifest: {e.strerror}")])
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ManifestError(shown, [ManifestIssue("", f"not valid UTF-8 at byte {e.start}", "save the file as UTF-8")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(e, "problem", None) or str(e)
+        raise ManifestError(shown, [ManifestIssue("", f"not valid YAML: {problem}",
+                                                   "fix the YAML syntax at that line", line)])
+    lines = _LineIndex(node)
+    issues = list(lines.duplicate_keys)
+    if not isinstance(data, dict):
+        issues.append(ManifestIssue("", "the manifest must be a mapping with `dataset:` and `sources:`",
+                                    "start from data_samples/manifest.yaml"))
+        raise ManifestError(shown, issues)
+    manifest = None
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as e:
+        issues += _issues_from_validation(e, data, lines)
+    raw_sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    issues += _duplicate_id_issues(raw_sources, lines)
+    issues += _path_issues(raw_sources, path.parent.resolve(), allow_outside, lines)
+    if issues:
+        raise ManifestError(shown, issues)
+    assert manifest is not None
+    return LoadedManifest(
+        manifest=manifest,
+        path=path.resolve(),
+        base_dir=path.parent.resolve(),
+        sha256=hashlib.sha256(raw_bytes).hexdigest(),
+        allow_outside=allow_outside,
+    )
+
+
+def manifest_json_schema() -> dict[str, Any]:
+    schema = Manifest.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Training-data provenance manifest"
+    return schema
+
+
+def format_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _issues_from_validation(error: ValidationError, data: Any, lines: "_LineIndex") -> list[ManifestIssue]:
+    issues: dict[str, ManifestIssue] = {}
+    for err in error.errors():
+        loc = _data_loc(err["loc"], data)
+        ctx = err.get("ctx") or {}
+        kind = err["type"]
+        fix = None
+        if kind == "extra_forbidden":
+            key = loc[-1] if loc else ""
+            allowed = _allowed_keys(loc[:-1])
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            message = f"unknown key '{key}'"
+            fix = (f"did you mean '{close[0]}'? " if close else "") + f"allowed keys here: {', '.join(allowed)}"
+        elif kind == "literal_error":
+            message = f"'{err.get('input')}' is not an allowed value"
+            fix = f"use one of: {ctx.get('expected', '')}"
+        elif kind == "missing":
+            message = "required field is missing"
+            fix = f"add `{loc[-1]}:`" if loc else None
+        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
+            message = f"'{err.get('input')}' is not a valid source id"
+            fix = "use lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (max 64)"
+        elif loc and loc[-1] == "text_field":
+            message = f"'{err.get('input')}' is not a field path"
+            fix = "give a string such as `text` or `data[].paragraphs[].context`, or a list of them"
+        elif kind == "too_short":
+            message = "must not be empty"
+            fix = "give at least one entry"
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+        path = format_path(loc)
+        if path not in issues:  # a union reports each branch; the first message is enough
+            issues[path] = ManifestIssue(path, message, fix, lines.line_of(loc))
+    return list(issues.values())
+
+
+def _data_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """Drop pydantic's union-branch names (`str`, `list[str]`, validator names) from an error location."""
+    out: list[Any] = []
+    cur = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(cur, list):
+            out.append(part)
+            cur = cur[part] if part < len(cur) else None
+        elif isinstance(cur, dict) and part in cur:
+            out.append(part)
+            cur = cur[part]
+        elif isinstance(part, str) and (cur is None or isinstance(cur, dict)) and not _is_branch_name(part):
+            out.append(part)  # a missing key
+            cur = None
+    return tuple(out)
+
+
+def _is_branch_name(part: str) -> bool:
+    return any(c in part for c in "[]()") or part in ("str", "int", "list", "dict", "function-before",
+                                                        "function-after")
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Manifest
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return []
+        model = _inner_model(fields[part].annotation)
+    return list(getattr(model, "model_fields", {}).keys())
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType, list, Annotated):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _duplicate_id_issues(sources: list[Any], lines: "_LineIndex") -> list[ManifestIssue]:
+    issues, seen = [], {}
+    for i, source in enumerate(sources):
+        sid = source.get("id") if isinstance(source, dict) else None
+        if not isinstance(sid, str):
+            continue
+        if sid in seen:
+            loc = ("sources", i, "id")
+            issues.append(ManifestIssue(format_path(loc), f"duplicate source id '{sid}' (first used by "
+                                        f"sources[{seen[sid]}])", "give every source a unique id", lines.line_of(loc)))
+        else:
+            seen[sid] = i
+    return issues
+
+
+def _path_issues(sources: list[Any], base_dir: Path, allow_outside: bool, lines: "_LineIndex") -> list[ManifestIssue]:
+    """Paths are globs relative to the manifest; leaving its folder needs an explicit flag."""
+    issues: list[ManifestIssue] = []
+    if allow_outside:
+        return issues
+    for i, source in enumerate(sources):
+        paths = source.get("paths") if isinstance(source, dict) else None
+        for j, pattern in enumerate(_as_list(paths) if isinstance(paths, (str, list)) else []):
+            if not isinstance(pattern, str):
+                continue
+            loc = ("sources", i, "paths", j) if isinstance(paths, list) else ("sources", i, "paths")
+            if os.path.isabs(pattern):
+                issues.append(ManifestIssue(format_path(loc), f"'{pattern}' is an absolute path",
+                                            "write paths relative to the manifest's folder, or pass "
+                                            "--allow-outside to read files outside it", lines.line_of(loc)))
+                continue
+            resolved = os.path.normpath(os.path.join(base_dir, pattern))
+            if os.path.commonpath([resolved, str(base_dir)]) != str(base_dir):
+                issues.append(ManifestIssue(format_path(loc), f"'{pattern}' escapes the manifest's folder via '..'",
+                                            "move the manifest up, or pass --allow-outside to read files outside "
+                                            "its folder", lines.line_of(loc)))
+    return issues
+
+
+class _LineIndex:
+    """Line numbers of YAML nodes by path, and duplicate keys (which PyYAML silently overwrites)."""
+
+    def __init__(self, node: yaml.Node | None):
+        self.root = node
+        self.duplicate_keys: list[ManifestIssue] = []
+        self._find_duplicates(node, ())
+
+    def _find_duplicates(self, node: yaml.Node | None, loc: tuple[Any, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                k = key.value
+                if k in seen:
+                    self.duplicate_keys.append(ManifestIssue(
+                        format_path(loc + (k,)), f"key '{k}' appears twice; the second would silently win",
+                        "keep one of them", key.start_mark.line + 1))
+                seen.add(k)
+                self._find_duplicates(value, loc + (k,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._find_duplicates(item, loc + (i,))
+
+    def line_of(self, loc: tuple[Any, ...]) -> int | None:
+        node = self.root
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in loc:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.value == part:
+                        child, line = value, key.start_mark.line + 1
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                child = node.value[part]
+                line = child.start_mark.line + 1
+            if child is None:
+                return line
+            node = child
+        return line

@@ -1,0 +1,331 @@
+"""Scanning: enumerate a source's files, read each into documents, and write the results as Parquet shards.
+
+`plan_source` runs in the orchestrator (it only lists and stats files). `scan_unit` runs in a worker: it never
+touches the catalog, it returns a ScanUnitResult that names its shard files; one writer loads them.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import io
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Protocol
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from provenance.manifest import LoadedManifest, Source
+from provenance.readers import ReadSpec, StreamError, detect_format, is_archive_name, open_stream, read_records
+from provenance.readers.records import INVALID_ENCODING, REJECT_CODES
+from provenance.readers.streams import CHUNK, HashingReader, iter_archive, matches_any
+
+ISSUES_KEPT_PER_CODE = 200  # per file: every record is counted, only the first few are itemised
+TEXT_BATCH_DOCS = 2048
+TEXT_BATCH_BYTES = 8 << 20
+
+DOC_SCHEMA = pa.schema([
+    ("file_index", pa.int32()),
+    ("ordinal", pa.int64()),
+    ("doc_id", pa.string()),
+    ("line", pa.int64()),
+    ("chars", pa.int64()),
+    ("bytes", pa.int64()),
+    ("text_hash", pa.string()),
+])
+
+
+class BatchDetector(Protocol):
+    """What the scanner needs of a detector (see detectors.base.Detector)."""
+
+    name: str
+
+    def config_hash(self) -> str: ...
+
+    def process(self, batch: pa.RecordBatch) -> pa.Table | None: ...
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One path on disk to read, with what the previous run knew about it."""
+
+    source_id: str
+    abs_path: str
+    path: str  # relative to the manifest, `/`-separated
+    disk_bytes: int
+    disk_mtime_ns: int
+    prev_disk_sha256: str | None = None
+    prev_disk_bytes: int | None = None
+
+
+@dataclass
+class IssueCount:
+    count: int
+    first_line: int | None
+    first_ordinal: int | None
+    first_message: str
+
+
+@dataclass
+class FileResult:
+    """One record-bearing file: a plain file, or one member of an archive."""
+
+    path: str
+    member: str
+    format: str | None
+    compression: str | None
+    sha256: str | None = None
+    bytes: int = 0
+    records_ok: int = 0
+    records_rejected: int = 0
+    records_replaced: int = 0
+    chars: int = 0
+    text_bytes: int = 0
+    error_code: str | None = None
+    error: str | None = None
+    issue_counts: dict[str, IssueCount] = field(default_factory=dict)
+    issues: list[tuple[int | None, int | None, str, str]] = field(default_factory=list)
+
+    def version_id(self, source_id: str, read_config: str) -> str:
+        key = "\0".join([source_id, self.path, self.member, self.sha256 or "", read_config])
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    def note(self, ordinal: int | None, line: int | None, code: str, message: str) -> None:
+        seen = self.issue_counts.get(code)
+        if seen is None:
+            self.issue_counts[code] = IssueCount(1, line, ordinal, message)
+        else:
+            seen.count += 1
+        if (seen.count if seen else 1) <= ISSUES_KEPT_PER_CODE:
+            self.issues.append((ordinal, line, code, message))
+
+
+@dataclass
+class ScanUnitResult:
+    """What a worker hands back for one path on disk. Small: the documents are in the shard files."""
+
+    source_id: str
+    path: str
+    read_config: str
+    disk_bytes: int
+    disk_mtime_ns: int
+    disk_sha256: str | None
+    unchanged: bool = False  # the content hash equals the previous run's: nothing was read
+    files: list[FileResult] = field(default_factory=list)
+    documents_shard: str | None = None
+    detector_shards: dict[str, str] = field(default_factory=dict)
+    detector_configs: dict[str, str] = field(default_factory=dict)
+    error_code: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def read_spec(source: Source, max_record_bytes: int) -> ReadSpec:
+    return ReadSpec(source.format, tuple(source.text_fields), source.encoding, max_record_bytes)
+
+
+def expand_paths(loaded: LoadedManifest, source: Source) -> tuple[list[str], list[str]]:
+    """Files matched by a source's globs (sorted, deduplicated) and the patterns that matched nothing."""
+    found: dict[str, None] = {}
+    empty: list[str] = []
+    for pattern in source.paths:
+        matched = []
+        for hit in sorted(glob.glob(loaded.resolve(pattern), recursive=True)):
+            if os.path.isdir(hit):
+                matched += sorted(str(p) for p in Path(hit).rglob("*") if p.is_file())
+            elif os.path.isfile(hit):
+                matched.append(hit)
+        if not matched:
+            empty.append(pattern)
+        for m in matched:
+            found.setdefault(os.path.normpath(m), None)
+    return list(found), empty
+
+
+def disk_sha256(path: str) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+class _Sink:
+    """Collects document rows and text batches for one unit and writes them as Parquet shards."""
+
+    def __init__(self, shard_dir: str, stem: str, detectors: list[BatchDetector]):
+        self.shard_dir = shard_dir
+        self.stem = stem
+        self.detectors = detectors
+        self.rows: dict[str, list[Any]] = {name: [] for name in DOC_SCHEMA.names}
+        self.writer: pq.ParquetWriter | None = None
+        self.doc_path = os.path.join(shard_dir, f"{stem}.documents.parquet")
+        self.texts: list[str] = []
+        self.text_ids: list[str] = []
+        self.text_files: list[int] = []
+        self.text_bytes = 0
+        self.det_writers: dict[str, pq.ParquetWriter] = {}
+
+    def add(self, file_index: int, ordinal: int, doc_id: str, line: int | None, text: str) -> int:
+        """Record one document; returns its UTF-8 size."""
+        data = text.encode("utf-8", "surrogatepass")
+        r = self.rows
+        r["file_index"].append(file_index)
+        r["ordinal"].append(ordinal)
+        r["doc_id"].append(doc_id)
+        r["line"].append(line)
+        r["chars"].append(len(text))
+        r["bytes"].append(len(data))
+        r["text_hash"].append(hashlib.blake2b(data, digest_size=16).hexdigest())
+        if len(r["ordinal"]) >= 65536:
+            self._flush_docs()
+        if self.detectors:
+            self.texts.append(text)
+            self.text_ids.append(doc_id)
+            self.text_files.append(file_index)
+            self.text_bytes += len(data)
+            if len(self.texts) >= TEXT_BATCH_DOCS or self.text_bytes >= TEXT_BATCH_BYTES:
+                self._flush_texts()
+        return len(data)
+
+    def _flush_docs(self) -> None:
+        if not self.rows["ordinal"]:
+            return
+        table = pa.table(self.rows, schema=DOC_SCHEMA)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.doc_path, DOC_SCHEMA)
+        self.writer.write_table(table)
+        self.rows = {name: [] for name in DOC_SCHEMA.names}
+
+    def _flush_texts(self) -> None:
+        if not self.texts:
+            return
+        batch = pa.record_batch({"doc_id": self.text_ids, "text": self.texts})
+        file_of = dict(zip(self.text_ids, self.text_files))
+        for det in self.detectors:
+            out = det.process(batch)
+            if out is None or out.num_rows == 0:
+                continue
+            ids = out.column("doc_id").to_pylist()
+            out = out.append_column("file_index", pa.array([file_of[i] for i in ids], pa.int32()))
+            writer = self.det_writers.get(det.name)
+            if writer is None:
+                path = os.path.join(self.shard_dir, f"{self.stem}.{det.name}.parquet")
+                writer = self.det_writers[det.name] = pq.ParquetWriter(path, out.schema)
+            writer.write_table(out)
+        self.texts, self.text_ids, self.text_files, self.text_bytes = [], [], [], 0
+
+    def close(self, result: ScanUnitResult) -> None:
+        self._flush_docs()
+        self._flush_texts()
+        if self.writer is not None:
+            self.writer.close()
+            result.documents_shard = self.doc_path
+        for name, writer in self.det_writers.items():
+            writer.close()
+            result.detector_shards[name] = writer.where  # type: ignore[attr-defined]
+        result.detector_configs = {d.name: d.config_hash() for d in self.detectors}
+
+
+def doc_id_for(source_id: str, path: str, member: str, ordinal: int) -> str:
+    return f"{source_id}:{path}{'!' + member if member else ''}#{ordinal}"
+
+
+def _read_one(result: FileResult, stream: Any, name: str, spec: ReadSpec, source_id: str, file_index: int,
+              sink: _Sink) -> None:
+    """Read one file or member into the sink; every record read is accepted or rejected, never dropped."""
+    try:
+        stream, result.compression = open_stream(stream, name)
+        fmt = spec.format if spec.format != "auto" else detect_format(name, stream)
+        result.format = fmt
+        counted = HashingReader(stream)
+        body = io.BufferedReader(counted, CHUNK)
+        for rec in read_records(body, fmt, spec):
+            if rec.text is None:
+                result.records_rejected += 1
+                result.note(rec.ordinal, rec.line, rec.code or "SCAN_MALFORMED_RECORD", rec.message or "")
+                continue
+            result.records_ok += 1
+            if rec.code == INVALID_ENCODING:
+                result.records_replaced += 1
+                result.note(rec.ordinal, rec.line, rec.code, f"invalid {spec.encoding} bytes decoded as U+FFFD")
+            result.chars += len(rec.text)
+            result.text_bytes += sink.add(file_index, rec.ordinal,
+                                          doc_id_for(source_id, result.path, result.member, rec.ordinal),
+                                          rec.line, rec.text)
+        counted.drain()
+        result.bytes = counted.count
+        result.sha256 = counted.hexdigest()
+        if result.bytes == 0:
+            result.error_code, result.error = "SCAN_EMPTY_FILE", "the file is empty"
+        elif result.records_ok + result.records_rejected == 0:
+            result.error_code, result.error = "SCAN_EMPTY_FILE", "the file holds no records (only blank lines)"
+    except StreamError as e:
+        result.error_code, result.error = e.code, str(e)
+    except OSError as e:
+        result.error_code, result.error = "SCAN_UNREADABLE_FILE", f"cannot read: {e.strerror or e}"
+    except MemoryError:
+        result.error_code, result.error = "SCAN_FILE_TOO_LARGE", "ran out of memory reading this file"
+    assert all(code in REJECT_CODES or code == INVALID_ENCODING for code in result.issue_counts)
+
+
+def scan_unit(planned: PlannedFile, source: Source, spec: ReadSpec, shard_dir: str,
+              detectors: Iterable[BatchDetector] = (), members: list[str] | None = None) -> ScanUnitResult:
+    """Read one path on disk (a file or an archive of files) into shard files. Runs in a worker."""
+    started = time.perf_counter()
+    result = ScanUnitResult(planned.source_id, planned.path, spec.key(), planned.disk_bytes, planned.disk_mtime_ns,
+                            None)
+    stem = hashlib.sha1(f"{planned.source_id}\0{planned.path}".encode()).hexdigest()[:16]
+    try:
+        if planned.prev_disk_sha256 and planned.prev_disk_bytes == planned.disk_bytes:
+            # same size, new mtime: hash before reading; a touched-but-identical file is reused
+            result.disk_sha256 = disk_sha256(planned.abs_path)
+            if result.disk_sha256 == planned.prev_disk_sha256:
+                result.unchanged = True
+                result.seconds = time.perf_counter() - started
+                return result
+        sink = _Sink(shard_dir, stem, list(detectors))
+        with open(planned.abs_path, "rb") as raw:
+            hashed = HashingReader(raw)
+            disk = io.BufferedReader(hashed, CHUNK)
+            if is_archive_name(planned.path):
+                _scan_archive(planned, source, spec, disk, sink, result, members)
+            else:
+                fr = FileResult(planned.path, "", None, None)
+                result.files.append(fr)
+                _read_one(fr, disk, planned.path, spec, planned.source_id, 0, sink)
+            try:
+                hashed.drain()
+            except OSError:
+                pass
+            result.disk_sha256 = hashed.hexdigest()
+        sink.close(result)
+    except PermissionError as e:
+        result.error_code, result.error = "SCAN_UNREADABLE_FILE", f"permission denied: {e.filename}"
+    except OSError as e:
+        result.error_code, result.error = "SCAN_UNREADABLE_FILE", f"cannot read: {e.strerror or e}"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _scan_archive(planned: PlannedFile, source: Source, spec: ReadSpec, disk: Any, sink: _Sink,
+                  result: ScanUnitResult, members: list[str] | None) -> None:
+    try:
+        for member in iter_archive(planned.abs_path, disk):
+            if members and not matches_any(member.name, members):
+                continue
+            fr = FileResult(planned.path, member.name, None, None)
+            result.files.append(fr)
+            if is_archive_name(member.name):
+                fr.error_code, fr.error = "SCAN_UNKNOWN_FORMAT", "archives inside archives are not read; unpack it"
+                continue
+            _read_one(fr, member.stream, member.name, spec, planned.source_id, len(result.files) - 1, sink)
+    except StreamError as e:
+        result.error_code, result.error = e.code, f"{e} (after {len(result.files)} members)"
+    if not result.files and result.error_code is None:
+        result.error_code = "SCAN_NO_FILES"
+        result.error = ("no archive member matches " + ", ".join(members) if members else "the archive is empty")
+
