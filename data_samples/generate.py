@@ -43,6 +43,12 @@ SEED = 20240517
 PLANTED: list[dict] = []
 
 
+
+def mask(value: str) -> str:
+    """Planted values are described masked: test expectations never hold a whole identifier."""
+    keep = 2 if len(value) > 6 else 1
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
+
 def plant(file: str, what: str, **where) -> None:
     PLANTED.append({"file": file, **where, "what": what})
 
@@ -255,7 +261,7 @@ def gen_zh_news(rng: random.Random) -> None:
                   line=ln, id=json.loads(dup_line)["id"])
         elif ln == 5:
             lines1.append(with_pii("cn_resident_id"))
-            plant(f1, f"fake PII cn_resident_id {FAKE_CN_ID} (context 身份证号, valid MOD 11-2 check)", line=ln)
+            plant(f1, f"fake PII cn_resident_id {mask(FAKE_CN_ID)} (context 身份证号, valid MOD 11-2 check)", line=ln)
         elif ln == 7:
             full = normal()
             lines1.append(full[: len(full) // 2])  # truncated object: invalid JSON
@@ -266,16 +272,16 @@ def gen_zh_news(rng: random.Random) -> None:
             plant(f1, "near-duplicate A (original) of line 17", line=ln)
         elif ln == 10:
             lines1.append(with_pii("cn_mobile"))
-            plant(f1, f"fake PII cn_mobile {FAKE_CN_MOBILE} (context 手机)", line=ln)
+            plant(f1, f"fake PII cn_mobile {mask(FAKE_CN_MOBILE)} (context 手机)", line=ln)
         elif ln == 12:
             lines1.append(with_pii("cn_email"))
-            plant(f1, f"fake PII email {FAKE_CN_EMAIL} (context 邮箱)", line=ln)
+            plant(f1, f"fake PII email {mask(FAKE_CN_EMAIL)} (context 邮箱)", line=ln)
         elif ln == 13:
             lines1.append("")
             plant(f1, "blank line (not a record)", line=ln)
         elif ln == 15:
             lines1.append(with_pii("cn_uscc"))
-            plant(f1, f"fake PII cn_uscc {FAKE_USCC} (context 统一社会信用代码, valid GB 32100 check)", line=ln)
+            plant(f1, f"fake PII cn_uscc {mask(FAKE_USCC)} (context 统一社会信用代码, valid GB 32100 check)", line=ln)
         elif ln == 17:
             lines1.append(dumps(rec(mutate_zh(near_text, rng, 4), near_title)))
             plant(f1, "near-duplicate B of line 9 (same title, same text with 4 characters changed, new id)",
@@ -289,7 +295,7 @@ def gen_zh_news(rng: random.Random) -> None:
     for ln in range(1, 21):
         if ln == 3:
             lines2.append(with_pii("cn_mobile_fullwidth"))
-            plant(f2, f"fake PII cn_mobile in fullwidth digits {FAKE_CN_MOBILE_FW} (context 联系电话)", line=ln)
+            plant(f2, f"fake PII cn_mobile in fullwidth digits {mask(FAKE_CN_MOBILE_FW)} (context 联系电话)", line=ln)
         elif ln == 5:
             lines2.append(dup_line)
             plant(f2, "exact duplicate record (byte-identical line, same id) of zh_news/part-0001.jsonl line 3",
@@ -299,7 +305,7 @@ def gen_zh_news(rng: random.Random) -> None:
             plant(f2, "record with empty text", line=ln)
         elif ln == 11:
             lines2.append(with_pii("cn_bank_card"))
-            plant(f2, f"fake PII cn_bank_card {FAKE_CN_CARD} (context 银行卡号, Luhn-valid, starts 62)", line=ln)
+            plant(f2, f"fake PII cn_bank_card {mask(FAKE_CN_CARD)} (context 银行卡号, Luhn-valid, starts 62)", line=ln)
         else:
             lines2.append(normal())
     write_bytes(f2, gzip_bytes(("\n".join(lines2) + "\n").encode("utf-8")))
@@ -376,13 +382,13 @@ def gen_en_forum(rng: random.Random) -> None:
         add(handle, body, "near-duplicate A (original) of the quoting reply" if (handle, body) == quoted else None)
         if i == 5:
             add("marigold_grower", f"Happy to share marigold seeds with anyone nearby. Send me a note at "
-                                   f"{FAKE_US_EMAIL} and I'll mail a packet.", f"fake PII email {FAKE_US_EMAIL}")
+                                   f"{FAKE_US_EMAIL} and I'll mail a packet.", f"fake PII email {mask(FAKE_US_EMAIL)}")
         if i == 8:
             add("promo_bot_77", EN_SPAM, "exact duplicate body A (same body as a later row)")
         if i == 10:
             add("bike_shop_fan", f"The co-op repair shop moved. Their new number is {FAKE_US_PHONE_1}, or text the "
                                  f"volunteer line at {FAKE_US_PHONE_2}.",
-                f"fake PII US phone numbers {FAKE_US_PHONE_1} and {FAKE_US_PHONE_2}")
+                f"fake PII US phone numbers {mask(FAKE_US_PHONE_1)} and {mask(FAKE_US_PHONE_2)}")
         if i == 12:
             add("woodsmoke", f"Quoting @{quoted[0]}:\n\"{quoted[1]}\"\nSame thing happened to my shelf, thanks "
                              f"for writing it up.",
@@ -390,14 +396,14 @@ def gen_en_forum(rng: random.Random) -> None:
         if i == 14:
             add("oops_account", f"Public service announcement: do not paste your card number like I almost did, "
                                 f"{FAKE_US_CARD}, into a forum reply. Luckily it was the test card.",
-                f"fake PII credit card {FAKE_US_CARD} (Luhn-valid test number)")
+                f"fake PII credit card {mask(FAKE_US_CARD)} (Luhn-valid test number)")
         if i == 16:
             rows.append(f"p{next(pid):04d},kettle_rider,Tried the new route today, lovely views all the way,7")
             planted.append((len(rows) - 1, "ragged row: 5 fields instead of 4 (unquoted comma in body)"))
         if i == 18:
             add("tax_season_tom", f"A wallet I bought came with a sample card printed with the SSN {FAKE_US_SSN}. "
                                   f"Apparently thousands of people once used that number as their own.",
-                f"fake PII US SSN {FAKE_US_SSN} (well-known specimen value)")
+                f"fake PII US SSN {mask(FAKE_US_SSN)} (well-known specimen value)")
         if i == 20:
             add("quiet_reader", "", "row with empty body")
         if i == 22:
@@ -754,7 +760,7 @@ def gen_zh_chat() -> None:
             plant(f, "blank line (not a record)", line=len(lines))
         if i == 17:
             lines.append(ZH_CHAT_PII.encode("utf-8"))
-            plant(f, f"fake PII QQ number {FAKE_QQ} (context QQ号) and WeChat id {FAKE_WECHAT} (context 微信)",
+            plant(f, f"fake PII QQ number {mask(FAKE_QQ)} (context QQ号) and WeChat id {mask(FAKE_WECHAT)} (context 微信)",
                   line=len(lines))
     write_bytes(f, b"\n".join(lines) + b"\n")
 

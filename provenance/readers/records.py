@@ -17,6 +17,7 @@ INVALID_ENCODING = "SCAN_INVALID_ENCODING"
 REJECT_CODES = (MALFORMED, MISSING_TEXT, EMPTY_TEXT, RAGGED_ROW, TOO_LARGE)
 
 BOM = b"\xef\xbb\xbf"
+READER_VERSION = 1  # bump when readers change what they yield: stored file versions are then read again
 _ESCAPED = re.compile("[\udc80-\udcff]")
 
 
@@ -43,7 +44,7 @@ class ReadSpec:
     max_record_bytes: int = 16 << 20
 
     def key(self) -> str:
-        return f"{self.format}|{','.join(self.text_fields)}|{self.encoding}|{self.max_record_bytes}"
+        return f"r{READER_VERSION}|{self.format}|{','.join(self.text_fields)}|{self.encoding}|{self.max_record_bytes}"
 
 
 def decode(data: bytes, encoding: str) -> tuple[str, bool]:

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-
-# The project is not installed into the venv; make the repo root importable when run as plain `pytest`.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
 from provenance.errors import InputError
 from provenance.importers import (
@@ -24,7 +18,7 @@ from provenance.importers import (
 )
 from provenance.manifest import Source
 
-FIXTURES = Path(__file__).parent / "fixtures" / "importers"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "importers"
 HF_NEWS = FIXTURES / "bilingual_news" / "README.md"
 HF_OTHER = FIXTURES / "hf_other_license" / "README.md"
 HF_NO_FRONT_MATTER = FIXTURES / "hf_no_front_matter" / "README.md"
