@@ -13,6 +13,7 @@ import os
 import re
 import types
 import typing
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal, Union
 
@@ -76,7 +77,7 @@ class FoundationModel(_Model):
     license: str | None = None
     filing_reference: str | None = Field(None, description="the base model's filing number, where it has one")
 
-    @field_validator("license", "filing_reference", mode="before")
+    @field_validator("license", "filing_reference", mode="before", json_schema_input_type=str | int | float | None)
     @classmethod
     def _stringify(cls, v: Any) -> Any:
         return None if v is None else str(v)
@@ -113,7 +114,7 @@ class CollectionPeriod(_Model):
     start: str | None = None
     end: str | None = None
 
-    @field_validator("start", "end", mode="before")
+    @field_validator("start", "end", mode="before", json_schema_input_type=str | int | date | None)
     @classmethod
     def _stringify(cls, v: Any) -> Any:
         return None if v is None else str(v)  # YAML turns 2023-01-01 into a date
@@ -127,9 +128,11 @@ class Acquisition(_Model):
     crawler: str | None = None
     generator_model: str | None = Field(None, description="for synthetic data: the model that generated it")
 
-    _tri = field_validator("robots_respected", mode="before")(classmethod(lambda cls, v: _tri_state(v)))
+    _tri = field_validator("robots_respected", mode="before", json_schema_input_type=TriState | bool)(
+        classmethod(lambda cls, v: _tri_state(v)))
 
-    @field_validator("collection_period", mode="before")
+    # the schema admits the shorthand forms the model accepts, so an editor validating the YAML agrees with us
+    @field_validator("collection_period", mode="before", json_schema_input_type=CollectionPeriod | str | None)
     @classmethod
     def _period(cls, v: Any) -> Any:
         # "2013-11/2014-12" is the ISO 8601 interval form people write.
@@ -144,12 +147,13 @@ class License(_Model):
     url: str | None = None
     files: list[str] = Field(default_factory=list, description="licence files, relative to the manifest")
 
-    @field_validator("declared", mode="before")
+    @field_validator("declared", mode="before", json_schema_input_type=str | int | float | None)
     @classmethod
     def _stringify(cls, v: Any) -> Any:
         return None if v is None else str(v)
 
-    _files = field_validator("files", mode="before")(classmethod(lambda cls, v: _as_list(v)))
+    _files = field_validator("files", mode="before", json_schema_input_type=list[str] | str)(
+        classmethod(lambda cls, v: _as_list(v)))
 
 
 class PersonalInformation(_Model):
@@ -186,9 +190,13 @@ class Source(_Model):
     personal_information: PersonalInformation = Field(default_factory=PersonalInformation)
     annotation: Annotation | None = None
 
-    _paths = field_validator("paths", "members", mode="before")(classmethod(lambda cls, v: _as_list(v)))
+    _paths = field_validator("paths", mode="before",
+                             json_schema_input_type=Annotated[list[str], Field(min_length=1)] | str)(
+        classmethod(lambda cls, v: _as_list(v)))
+    _members = field_validator("members", mode="before", json_schema_input_type=list[str] | str | None)(
+        classmethod(lambda cls, v: _as_list(v)))
 
-    @field_validator("license", mode="before")
+    @field_validator("license", mode="before", json_schema_input_type=License | str)
     @classmethod
     def _license_shorthand(cls, v: Any) -> Any:
         return {"declared": v} if isinstance(v, str) else v
@@ -252,6 +260,22 @@ class LoadedManifest(BaseModel):
 # loading and error reporting
 
 
+class ManifestYamlLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: only true/false are booleans.
+
+    YAML 1.1 also reads yes/no/on/off (any case) as booleans, which turns `country: NO` (Norway) and `language: no`
+    (Norwegian) into False and shows `consent_basis: yes` as 'True' in errors. Tri-state fields take the words.
+    """
+
+
+ManifestYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ManifestYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 def load_manifest(path: str | Path, *, allow_outside: bool = False) -> LoadedManifest:
     """Read, parse and validate a manifest file; raise ManifestError listing every problem."""
     path = Path(path)
@@ -261,19 +285,30 @@ def load_manifest(path: str | Path, *, allow_outside: bool = False) -> LoadedMan
     except FileNotFoundError:
         raise ManifestError(shown, [ManifestIssue("", "the manifest file does not exist",
                                                    "check the path, or create one from data_samples/manifest.yaml")])
+    except IsADirectoryError:
+        raise ManifestError(shown, [ManifestIssue("", "the manifest path is a folder, not a file",
+                                                   "pass the manifest's YAML file, e.g. data_samples/manifest.yaml")])
     except OSError as e:
-        raise ManifestError(shown, [ManifestIssue("", f"cannot read the manifest: {e.strerror}")])
+        raise ManifestError(shown, [ManifestIssue("", f"cannot read the manifest: {e.strerror or e}",
+                                                   "check that the file exists and that you may read it")])
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ManifestError(shown, [ManifestIssue("", f"not valid UTF-8 at byte {e.start}", "save the file as UTF-8")])
+        start = e.start + (3 if raw_bytes.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw_bytes[:start].count(b"\n") + 1
+        raise ManifestError(shown, [ManifestIssue("", f"not valid UTF-8 at byte {start} (line {line})",
+                                                   "save the file as UTF-8", line)])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=ManifestYamlLoader)
+        data = yaml.load(text, Loader=ManifestYamlLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(e, "problem", None) or str(e)
+        context, context_mark = getattr(e, "context", None), getattr(e, "context_mark", None)
+        if context:
+            started = f" (from line {context_mark.line + 1})" if context_mark and context_mark.line + 1 != line else ""
+            problem = f"{context}{started}: {problem}"
         raise ManifestError(shown, [ManifestIssue("", f"not valid YAML: {problem}",
                                                    "fix the YAML syntax at that line", line)])
     lines = _LineIndex(node)
@@ -319,10 +354,34 @@ def format_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+_VALUE_FIXES = {
+    "country": "use a two-letter code such as CN, US or GB, or write `unknown`",
+    "encoding": "use a codec name such as utf-8, gb18030, big5 or latin-1",
+}
+_TYPE_NAMES = {"string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+               "int_from_float": "a whole number", "list_type": "a list", "dict_type": "a mapping of keys",
+               "model_type": "a mapping of keys", "model_attributes_type": "a mapping of keys"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"'{value}'"
+
+
 def _issues_from_validation(error: ValidationError, data: Any, lines: "_LineIndex") -> list[ManifestIssue]:
     issues: dict[str, ManifestIssue] = {}
     for err in error.errors():
         loc = _data_loc(err["loc"], data)
+        path = format_path(loc)
+        if any(path.startswith(done) and path[len(done):][:1] in ("[", ".") for done in issues if done):
+            continue  # a union reports each branch: `text_field[1]` after `text_field` says nothing new
         ctx = err.get("ctx") or {}
         kind = err["type"]
         fix = None
@@ -347,9 +406,33 @@ def _issues_from_validation(error: ValidationError, data: Any, lines: "_LineInde
         elif kind == "too_short":
             message = "must not be empty"
             fix = "give at least one entry"
+        elif kind == "value_error":
+            message = err["msg"].removeprefix("Value error, ")
+            fix = _VALUE_FIXES.get(str(loc[-1]) if loc else "", "see `provenance manifest schema` for this field")
+        elif kind in ("greater_than_equal", "greater_than"):
+            bound = ctx.get("ge", ctx.get("gt"))
+            relation = "at least" if "ge" in ctx else "more than"
+            message = f"{_describe(err.get('input'))} is too small: it must be {relation} {bound}"
+            fix = f"give a whole number of at least {bound}, or leave the field out"
+        elif kind == "invalid_key":
+            message = f"key {_describe(loc[-1] if loc else None)} is not a field name"
+            allowed = _allowed_keys(loc[:-1])
+            fix = f"allowed keys here: {', '.join(allowed)}" if allowed else "remove the key"
+        elif kind in _TYPE_NAMES:
+            wanted = _TYPE_NAMES[kind]
+            message = f"expected {wanted}, got {_describe(err.get('input'))}"
+            if wanted == "a mapping of keys":
+                allowed = _allowed_keys(loc)
+                fix = "write `key: value` pairs" + (f"; allowed keys here: {', '.join(allowed)}" if allowed else "")
+            elif wanted == "a list":
+                fix = "write a list such as `[a, b]`, or one entry per `- ` line"
+            elif wanted == "text":
+                fix = "write a text value; quote it if YAML reads it as something else, e.g. \"1.0\""
+            else:
+                fix = "write a whole number such as 120, without quotes or units"
         else:
             message = err["msg"].removeprefix("Value error, ")
-        path = format_path(loc)
+            fix = "see `provenance manifest schema` for what this field accepts"
         if path not in issues:  # a union reports each branch; the first message is enough
             issues[path] = ManifestIssue(path, message, fix, lines.line_of(loc))
     return list(issues.values())
@@ -364,7 +447,7 @@ def _data_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
             out.append(part)
             cur = cur[part] if part < len(cur) else None
         elif isinstance(cur, dict) and part in cur:
-            out.append(part)
+            out.append(part if isinstance(part, str) else str(part))  # `5:` is a key, not a list index
             cur = cur[part]
         elif isinstance(part, str) and (cur is None or isinstance(cur, dict)) and not _is_branch_name(part):
             out.append(part)  # a missing key
@@ -446,9 +529,15 @@ class _LineIndex:
     def __init__(self, node: yaml.Node | None):
         self.root = node
         self.duplicate_keys: list[ManifestIssue] = []
+        self._visited: set[int] = set()
         self._find_duplicates(node, ())
 
     def _find_duplicates(self, node: yaml.Node | None, loc: tuple[Any, ...]) -> None:
+        # an alias is the same node object again: visit it once, or `&a [*a]` recurses forever and nested aliases
+        # (a "billion laughs" file) take exponential time
+        if node is None or id(node) in self._visited:
+            return
+        self._visited.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
