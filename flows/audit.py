@@ -97,9 +97,8 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         plan = plan_audit(loaded, catalog, run_id, max_record_bytes, detector_configs)
         log.info("run %s: %d files to read (%.1f MB) in %d tasks, %d unchanged", run_id, plan.files_to_read,
                  plan.bytes_to_read / 1e6, len(plan.batches), len(plan.reuse))
-        for planned, prev in plan.reuse:
-            catalog.reuse_unit(run_id, planned.source_id, planned.path, prev, planned.disk_bytes,
-                               planned.disk_mtime_ns, None)
+        catalog.reuse_units(run_id, [(p.source_id, p.path, prev.run_id, p.disk_bytes, p.disk_mtime_ns)
+                                     for p, prev in plan.reuse])
         catalog.record_removed_paths(run_id, plan.removed)
         shard_dir.mkdir(parents=True, exist_ok=True)
         files_read = 0

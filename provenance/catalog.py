@@ -48,12 +48,13 @@ SCHEMA_VERSION = migrations()[-1][0]
 class PreviousFile:
     """The latest catalog state of one path on disk, used to decide what a new run must read."""
 
+    source_id: str
+    path: str
     run_id: str
     read_config: str | None
     disk_bytes: int | None
     disk_mtime_ns: int | None
     disk_sha256: str | None
-    members: tuple[tuple[str, str | None, str], ...]  # (member, version_id, status)
     failed: bool
 
 
@@ -158,31 +159,20 @@ class Catalog:
     # -- what earlier runs saw -------------------------------------------------------------------------
 
     def previous_files(self, exclude_run: str) -> dict[tuple[str, str], PreviousFile]:
-        """For each (source, path), its rows from the most recent run that saw it (removals excluded)."""
+        """For each (source, path), its state in the most recent run that saw it (paths removed there excluded)."""
         rows = self.con.execute(sql("previous_files"), [exclude_run]).fetchall()
-        grouped: dict[tuple[str, str], list[tuple]] = {}
-        for row in rows:
-            grouped.setdefault((row[0], row[1]), []).append(row)
-        out = {}
-        for key, group in grouped.items():
-            live = [r for r in group if r[9] != "removed"]
-            if not live:
-                continue  # removed last time: a file there now is new
-            first = live[0]
-            out[key] = PreviousFile(
-                run_id=first[2], read_config=first[3], disk_bytes=first[4], disk_mtime_ns=first[5],
-                disk_sha256=first[6],
-                members=tuple((r[7], r[8], r[9]) for r in live),
-                failed=any(r[9] == "failed" or r[10] is not None for r in live))
-        return out
+        return {(r[0], r[1]): PreviousFile(*r) for r in rows}
 
-    def stages_done(self, stage_names: Iterable[str]) -> set[tuple[str, str, str]]:
-        names = list(stage_names)
-        if not names:
-            return set()
-        rows = self.con.execute("SELECT version_id, stage, config_hash FROM stage_results WHERE stage IN "
-                                f"({','.join('?' * len(names))})", names).fetchall()
-        return {tuple(r) for r in rows}
+    def previous_members(self, prev: PreviousFile) -> dict[str, str | None]:
+        """member → version id of a path in the run that last saw it (only needed for paths read again)."""
+        rows = self.con.execute("SELECT member, version_id FROM files WHERE run_id = ? AND source_id = ? AND path = ? "
+                                "AND status <> 'removed'", [prev.run_id, prev.source_id, prev.path]).fetchall()
+        return dict(rows)
+
+    def paths_missing_stage(self, stage: str, config_hash: str, exclude_run: str) -> set[tuple[str, str]]:
+        """Paths whose latest file versions lack results of a stage at this config (they must be read again)."""
+        rows = self.con.execute(sql("paths_missing_stage"), [exclude_run, stage, config_hash]).fetchall()
+        return {(r[0], r[1]) for r in rows}
 
     # -- loading a worker's results ------------------------------------------------------------------
 
@@ -193,96 +183,83 @@ class Catalog:
                    disk_mtime_ns: int, disk_sha256: str | None) -> None:
         """An unchanged path: its members' versions (and so documents and results) carry over."""
         with self.transaction():
-            for member, version_id, _status in prev.members:
-                self.con.execute("INSERT INTO files VALUES (?, ?, ?, ?, 'unchanged', ?, ?, ?, ?, ?, NULL, NULL)",
-                                 [run_id, source_id, path, member, version_id, disk_bytes, disk_mtime_ns,
-                                  disk_sha256 or prev.disk_sha256, prev.read_config])
+            self.con.execute(sql("reuse_files"), [run_id, disk_bytes, disk_mtime_ns, disk_sha256, prev.run_id,
+                                                  source_id, path])
+
+    def reuse_units(self, run_id: str, reused: list[tuple[str, str, str, int, int]]) -> None:
+        """Many unchanged paths at once: (source_id, path, previous run_id, disk_bytes, disk_mtime_ns)."""
+        if not reused:
+            return
+        table = pa.table({
+            "source_id": [r[0] for r in reused], "path": [r[1] for r in reused], "prev_run": [r[2] for r in reused],
+            "disk_bytes": pa.array([r[3] for r in reused], pa.int64()),
+            "disk_mtime_ns": pa.array([r[4] for r in reused], pa.int64())})
+        with self.transaction():
+            self.con.register("reused_paths", table)
+            self.con.execute(sql("reuse_paths"), [run_id])
+            self.con.unregister("reused_paths")
 
     def load_unit(self, run_id: str, result: ScanUnitResult, prev: PreviousFile | None,
                   detector_tables: dict[str, str] | None = None) -> None:
-        """Load one worker result in one transaction: versions, documents, issues, files rows, detector results."""
+        """Load one worker result in one transaction: versions, documents, issues, files rows, detector results.
+
+        Everything goes in as set-based INSERT ... SELECT from Arrow tables: an archive can hold 20,000 members,
+        and a statement per member costs minutes.
+        """
         detector_tables = detector_tables or {}
         if result.unchanged and prev is not None:
             self.reuse_unit(run_id, result.source_id, result.path, prev, result.disk_bytes, result.disk_mtime_ns,
                             result.disk_sha256)
             return
-        prev_versions = {m: v for m, v, _ in prev.members} if prev else {}
+        prev_versions = self.previous_members(prev) if prev else {}
+        versions = [fr.version_id(result.source_id, result.read_config) for fr in result.files]
         with self.transaction():
-            mapping = {"file_index": [], "version_id": [], "is_new": []}
-            for index, fr in enumerate(result.files):
-                version_id = fr.version_id(result.source_id, result.read_config)
-                is_new = not self.con.execute("SELECT count(*) FROM file_versions WHERE version_id = ?",
-                                              [version_id]).fetchone()[0]
-                mapping["file_index"].append(index)
-                mapping["version_id"].append(version_id)
-                mapping["is_new"].append(is_new)
-                if is_new:
-                    self.con.execute(
-                        "INSERT INTO file_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [version_id, result.source_id, fr.path, fr.member, fr.format, fr.compression,
-                         result.read_config, fr.sha256, fr.bytes, fr.records_ok, fr.records_rejected,
-                         fr.records_replaced, fr.chars, fr.text_bytes, fr.error_code, fr.error, run_id,
-                         result.seconds])
-                    if fr.issues:
-                        self.con.executemany("INSERT INTO record_issues VALUES (?, ?, ?, ?, ?)",
-                                             [(version_id, o, ln, c, msg) for o, ln, c, msg in fr.issues])
-                    if fr.issue_counts:
-                        self.con.executemany(
-                            "INSERT INTO issue_counts VALUES (?, ?, ?, ?, ?, ?)",
-                            [(version_id, code, ic.count, ic.first_line, ic.first_ordinal, ic.first_message)
-                             for code, ic in fr.issue_counts.items()])
-                if prev is None:
-                    status = "added"
-                elif fr.member in prev_versions:
-                    status = "unchanged" if prev_versions[fr.member] == version_id else "changed"
-                else:
-                    status = "added" if fr.member else "changed"  # a new member of an archive we had
-                self.con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-                                 [run_id, result.source_id, fr.path, fr.member, status, version_id,
-                                  result.disk_bytes, result.disk_mtime_ns, result.disk_sha256, result.read_config])
-            if result.error_code:
-                # the path itself failed (or an archive broke after some members, which were kept)
-                self.con.execute("INSERT INTO files VALUES (?, ?, ?, '', 'failed', NULL, ?, ?, ?, ?, ?, ?)",
-                                 [run_id, result.source_id, result.path, result.disk_bytes, result.disk_mtime_ns,
-                                  result.disk_sha256, result.read_config, result.error_code, result.error])
-            if prev is not None:
-                seen = {fr.member for fr in result.files}
-                for member, version_id, status in prev.members:
-                    if member not in seen and status != "removed" and version_id is not None:
-                        self.con.execute("INSERT INTO files VALUES (?, ?, ?, ?, 'removed', NULL, NULL, NULL, NULL, "
-                                         "NULL, NULL, NULL)", [run_id, result.source_id, result.path, member])
+            if result.files:
+                self._register("unit_versions", _versions_table(result, versions, run_id))
+                self._register("unit_issues", _issues_table(result))
+                self._register("unit_counts", _counts_table(result))
+                self.con.execute(sql("load_unit_versions"))
+            files = _files_rows(run_id, result, versions, prev, prev_versions)
+            if files["path"]:
+                self._register("unit_files", pa.table(files, schema=_FILES_SCHEMA))
+                self.con.execute("INSERT INTO files BY NAME SELECT * FROM unit_files")
             if not result.files:
                 return
-            self.con.register("unit_map", pa.table(mapping))
-            try:
-                if result.documents_shard:
-                    self.con.execute(sql("load_documents"), [result.documents_shard])
-                for stage, shard in result.detector_shards.items():
-                    table = detector_tables.get(stage)
-                    if table:
-                        self.con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (file_index, is_new) "
-                                         "FROM read_parquet(?) JOIN unit_map USING (file_index) WHERE is_new",
-                                         [shard])
-                for stage, config_hash in result.detector_configs.items():
-                    self.con.execute("INSERT INTO stage_results SELECT version_id, ?, ?, ? FROM unit_map",
-                                     [stage, config_hash, run_id])
-            finally:
-                self.con.unregister("unit_map")
+            if result.documents_shard:
+                self.con.execute(sql("load_documents"), [result.documents_shard])
+            for stage, config_hash in result.detector_configs.items():
+                # a version may exist already (read again only because this stage is new for it)
+                self.con.execute(sql("mark_stage_pending"), [stage, config_hash])
+                table = detector_tables.get(stage)
+                shard = result.detector_shards.get(stage)
+                if table and shard:
+                    self.con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (file_index, is_new, pending) "
+                                     "FROM read_parquet(?) JOIN unit_map USING (file_index) WHERE pending", [shard])
+                self.con.execute("INSERT INTO stage_results SELECT version_id, ?, ?, ? FROM unit_map WHERE pending",
+                                 [stage, config_hash, run_id])
+            self.con.execute("DROP TABLE IF EXISTS unit_map")
+
+    def _register(self, name: str, table: pa.Table) -> None:
+        self.con.register(name, table)
 
     def record_removed_paths(self, run_id: str, removed: list[tuple[str, str, PreviousFile]]) -> None:
         with self.transaction():
             for source_id, path, prev in removed:
-                for member, _version, status in prev.members:
-                    if status != "removed":
-                        self.con.execute("INSERT INTO files VALUES (?, ?, ?, ?, 'removed', NULL, NULL, NULL, NULL, "
-                                         "NULL, NULL, NULL)", [run_id, source_id, path, member])
+                self.con.execute(sql("remove_files"), [run_id, prev.run_id, source_id, path])
 
     # -- findings ----------------------------------------------------------------------------------------
 
     def add_findings(self, run_id: str, findings: Iterable[Finding]) -> None:
         rows = [f.row(run_id) for f in findings]
-        if rows:
-            self.con.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if not rows:
+            return
+        names = ["run_id", "stage", "code", "severity", "source_id", "path", "member", "line", "doc_id", "count",
+                 "message", "clause", "fix"]
+        table = pa.table({n: pa.array([r[i] for r in rows], pa.int64() if n in ("line", "count") else pa.string())
+                          for i, n in enumerate(names)})
+        self.con.register("new_findings", table)  # executemany costs ~3 ms a row in DuckDB
+        self.con.execute("INSERT INTO findings BY NAME SELECT * FROM new_findings")
+        self.con.unregister("new_findings")
 
     def query(self, query: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cur = self.con.execute(query, params or [])
@@ -303,3 +280,92 @@ class _Transaction:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+_FILES_SCHEMA = pa.schema([
+    ("run_id", pa.string()), ("source_id", pa.string()), ("path", pa.string()), ("member", pa.string()),
+    ("status", pa.string()), ("version_id", pa.string()), ("disk_bytes", pa.int64()), ("disk_mtime_ns", pa.int64()),
+    ("disk_sha256", pa.string()), ("read_config", pa.string()), ("error_code", pa.string()), ("error", pa.string()),
+])
+
+
+def _versions_table(result: ScanUnitResult, versions: list[str], run_id: str) -> pa.Table:
+    f = result.files
+    return pa.table({
+        "file_index": pa.array(range(len(f)), pa.int32()),
+        "version_id": versions,
+        "source_id": [result.source_id] * len(f),
+        "path": [fr.path for fr in f],
+        "member": [fr.member for fr in f],
+        "format": pa.array([fr.format for fr in f], pa.string()),
+        "compression": pa.array([fr.compression for fr in f], pa.string()),
+        "read_config": [result.read_config] * len(f),
+        "sha256": pa.array([fr.sha256 for fr in f], pa.string()),
+        "bytes": pa.array([fr.bytes for fr in f], pa.int64()),
+        "records_ok": pa.array([fr.records_ok for fr in f], pa.int64()),
+        "records_rejected": pa.array([fr.records_rejected for fr in f], pa.int64()),
+        "records_replaced": pa.array([fr.records_replaced for fr in f], pa.int64()),
+        "chars": pa.array([fr.chars for fr in f], pa.int64()),
+        "text_bytes": pa.array([fr.text_bytes for fr in f], pa.int64()),
+        "error_code": pa.array([fr.error_code for fr in f], pa.string()),
+        "error": pa.array([fr.error for fr in f], pa.string()),
+        "scanned_run_id": [run_id] * len(f),
+        "scan_seconds": pa.array([result.seconds] * len(f), pa.float64()),
+    })
+
+
+def _issues_table(result: ScanUnitResult) -> pa.Table:
+    rows = [(i, o, ln, c, m) for i, fr in enumerate(result.files) for o, ln, c, m in fr.issues]
+    return pa.table({
+        "file_index": pa.array([r[0] for r in rows], pa.int32()),
+        "ordinal": pa.array([r[1] for r in rows], pa.int64()),
+        "line": pa.array([r[2] for r in rows], pa.int64()),
+        "code": pa.array([r[3] for r in rows], pa.string()),
+        "message": pa.array([r[4] for r in rows], pa.string()),
+    })
+
+
+def _counts_table(result: ScanUnitResult) -> pa.Table:
+    rows = [(i, code, ic) for i, fr in enumerate(result.files) for code, ic in fr.issue_counts.items()]
+    return pa.table({
+        "file_index": pa.array([r[0] for r in rows], pa.int32()),
+        "code": pa.array([r[1] for r in rows], pa.string()),
+        "count": pa.array([r[2].count for r in rows], pa.int64()),
+        "first_line": pa.array([r[2].first_line for r in rows], pa.int64()),
+        "first_ordinal": pa.array([r[2].first_ordinal for r in rows], pa.int64()),
+        "first_message": pa.array([r[2].first_message for r in rows], pa.string()),
+    })
+
+
+def _files_rows(run_id: str, result: ScanUnitResult, versions: list[str], prev: PreviousFile | None,
+                prev_versions: dict[str, str | None]) -> dict[str, list[Any]]:
+    rows: dict[str, list[Any]] = {name: [] for name in _FILES_SCHEMA.names}
+
+    def add(member: str, status: str, version_id: str | None, error_code: str | None = None,
+            error: str | None = None, on_disk: bool = True) -> None:
+        for key, value in (("run_id", run_id), ("source_id", result.source_id), ("path", result.path),
+                           ("member", member), ("status", status), ("version_id", version_id),
+                           ("disk_bytes", result.disk_bytes if on_disk else None),
+                           ("disk_mtime_ns", result.disk_mtime_ns if on_disk else None),
+                           ("disk_sha256", result.disk_sha256 if on_disk else None),
+                           ("read_config", result.read_config if on_disk else None),
+                           ("error_code", error_code), ("error", error)):
+            rows[key].append(value)
+
+    for fr, version_id in zip(result.files, versions):
+        if prev is None:
+            status = "added"
+        elif fr.member in prev_versions:
+            status = "unchanged" if prev_versions[fr.member] == version_id else "changed"
+        else:
+            status = "added" if fr.member else "changed"  # a new member of an archive we had
+        add(fr.member, status, version_id)
+    if result.error_code:
+        # the path itself failed (or an archive broke after some members, which were kept)
+        add("", "failed", None, result.error_code, result.error)
+    if prev is not None:
+        seen = {fr.member for fr in result.files}
+        for member, version_id in prev_versions.items():
+            if member not in seen and version_id is not None:
+                add(member, "removed", None, on_disk=False)
+    return rows

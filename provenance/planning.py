@@ -45,7 +45,9 @@ class AuditPlan:
 def plan_audit(loaded: LoadedManifest, catalog: Catalog, run_id: str, max_record_bytes: int,
                detector_configs: dict[str, str]) -> AuditPlan:
     plan = AuditPlan(previous=catalog.previous_files(exclude_run=run_id))
-    done = catalog.stages_done(detector_configs)
+    incomplete: set[tuple[str, str]] = set()
+    for stage, config_hash in detector_configs.items():
+        incomplete |= catalog.paths_missing_stage(stage, config_hash, exclude_run=run_id)
     seen: set[tuple[str, str]] = set()
     for source in loaded.manifest.sources:
         spec_key = read_spec(source, max_record_bytes).key()
@@ -66,13 +68,13 @@ def plan_audit(loaded: LoadedManifest, catalog: Catalog, run_id: str, max_record
                 continue
             prev = plan.previous.get((source.id, rel))
             usable = prev is not None and prev.read_config == spec_key and not prev.failed
+            stages_complete = (source.id, rel) not in incomplete
             if usable and prev.disk_bytes == st.st_size and prev.disk_mtime_ns == st.st_mtime_ns \
-                    and _stages_complete(prev, detector_configs, done):
+                    and stages_complete:
                 plan.reuse.append((PlannedFile(source.id, abs_path, rel, st.st_size, st.st_mtime_ns), prev))
                 continue
             planned = PlannedFile(source.id, abs_path, rel, st.st_size, st.st_mtime_ns,
-                                  prev_disk_sha256=prev.disk_sha256 if usable and
-                                  _stages_complete(prev, detector_configs, done) else None,
+                                  prev_disk_sha256=prev.disk_sha256 if usable and stages_complete else None,
                                   prev_disk_bytes=prev.disk_bytes if usable else None)
             if batch.files and (batch.bytes + st.st_size > BATCH_BYTES or len(batch.files) >= BATCH_FILES):
                 plan.batches.append(batch)
@@ -86,13 +88,6 @@ def plan_audit(loaded: LoadedManifest, catalog: Catalog, run_id: str, max_record
         if source_id in source_ids and (source_id, path) not in seen:
             plan.removed.append((source_id, path, prev))
     return plan
-
-
-def _stages_complete(prev: PreviousFile, detector_configs: dict[str, str],
-                     done: set[tuple[str, str, str]]) -> bool:
-    return all((version_id, stage, config) in done
-               for _member, version_id, status in prev.members if version_id is not None
-               for stage, config in detector_configs.items())
 
 
 def source_by_id(loaded: LoadedManifest) -> dict[str, Source]:

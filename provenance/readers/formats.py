@@ -114,21 +114,30 @@ def read_json(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
     text, replaced = decode_escaped(data, spec.encoding)
     try:
         root = orjson.loads(data) if not replaced and spec.encoding == "utf-8" else json.loads(text)
-    except (orjson.JSONDecodeError, json.JSONDecodeError) as e:
+    except json.JSONDecodeError:  # orjson.JSONDecodeError is a subclass
         try:
-            json.loads(text)
-        except json.JSONDecodeError as e2:
-            e = e2
-        raise StreamError("SCAN_MALFORMED_FILE", f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}; "
-                          "if it holds one JSON object per line, set format: jsonl") from None
+            # orjson is stricter than the json module (a lone surrogate escape such as "\ud800", NaN), and a JSONL
+            # line falls back on json.loads: the whole document was rejected for what one JSONL record survives
+            root = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise StreamError("SCAN_MALFORMED_FILE", f"not valid JSON: {e.msg} at line {e.lineno} column "
+                              f"{e.colno}; if it holds one JSON object per line, set format: jsonl") from None
     del data, text
     paths = _paths(spec)
+    # Alternatives in the order given: the first path the document has wins. (Nested paths used to be tried
+    # before all simple ones, so `[text, items[].body]` read the items of a document that has `text`.) A simple
+    # path is had by a top-level object holding it, or by a top-level array one of whose elements holds it.
     for path in paths:
         if path.nested:
             values = list(fieldpath.walk(root, path))
             if values:
                 yield from _records_from_values(values, path.text, replaced)
                 return
+        elif isinstance(root, list):
+            if any(fieldpath.get(item, path) is not fieldpath.MISSING for item in root):
+                break
+        elif fieldpath.get(root, path) is not fieldpath.MISSING:
+            break
     simple = [p for p in paths if not p.nested]
     if isinstance(root, list):
         for ordinal, item in enumerate(root):

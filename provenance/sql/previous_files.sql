@@ -1,14 +1,20 @@
--- For each (source, path), the files rows of the most recent run that saw it, other than the current run.
--- A path whose latest rows are all 'removed' is dropped by the caller.
+-- For each (source, path), its state in the most recent run that saw it, other than the current run.
+-- A path whose latest rows are all 'removed' is left out: a file there now is new.
 WITH ranked AS (
     SELECT f.*,
            dense_rank() OVER (PARTITION BY f.source_id, f.path ORDER BY r.started_at DESC, r.run_id DESC) AS rk
-    FROM files f
-    JOIN runs r USING (run_id)
+    FROM files AS f
+    JOIN runs AS r USING (run_id)
     WHERE f.run_id <> ?
 )
-SELECT source_id, path, run_id, read_config, disk_bytes, disk_mtime_ns, disk_sha256,
-       member, version_id, status, error_code
+SELECT source_id, path, any_value(run_id) AS run_id,
+       max(read_config)   FILTER (WHERE status <> 'removed') AS read_config,
+       max(disk_bytes)    FILTER (WHERE status <> 'removed') AS disk_bytes,
+       max(disk_mtime_ns) FILTER (WHERE status <> 'removed') AS disk_mtime_ns,
+       max(disk_sha256)   FILTER (WHERE status <> 'removed') AS disk_sha256,
+       bool_or(status = 'failed' OR error_code IS NOT NULL)    AS failed
 FROM ranked
 WHERE rk = 1
-ORDER BY source_id, path, member;
+GROUP BY source_id, path
+HAVING bool_or(status <> 'removed')
+ORDER BY source_id, path;
