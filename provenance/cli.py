@@ -50,7 +50,7 @@ def _open_run(db: str, run: str | None) -> tuple[Catalog, str]:
     if run_id is None or not catalog.run_exists(run_id):
         catalog.close()
         raise ProvenanceError(f"no run {run or ''} in catalog {db}".replace("  ", " "),
-                              fix="run `provenance audit` first, or pick a run id from `provenance runs`")
+                              fix="omit --run for the latest run, or pick a run id from `provenance runs --db`")
     return catalog, run_id
 
 
@@ -78,6 +78,17 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "jso
                       show_default=True, help="Output format.")
 DB = click.option("--db", required=True, type=click.Path(dir_okay=False), help="Catalog file of an audit.")
 RUN = click.option("--run", default=None, help="Run id (default: the latest run).")
+
+
+@cli.command()
+@DB
+@FORMAT
+def runs(db: str, fmt: str) -> None:
+    """Audit runs in a catalog, newest first, with status, scale and findings."""
+    with Catalog.open(db, read_only=True) as catalog:
+        rows = catalog.query(sql("runs"))
+    _emit(rows, ["run_id", "status", "started_at", "seconds", "files", "documents", "findings", "high_findings"], fmt,
+          f"runs in {db}")
 
 
 @cli.command()

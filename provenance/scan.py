@@ -315,7 +315,8 @@ def _scan_archive(planned: PlannedFile, source: Source, spec: ReadSpec, disk: An
                   result: ScanUnitResult, members: list[str] | None) -> None:
     try:
         for member in iter_archive(planned.abs_path, disk):
-            if members and not matches_any(member.name, members):
+            # `tar -C dir .` writes members as ./dir/...; globs are written without the ./
+            if members and not matches_any(member.name.removeprefix("./"), members):
                 continue
             fr = FileResult(planned.path, member.name, None, None)
             result.files.append(fr)

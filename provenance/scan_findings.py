@@ -14,7 +14,7 @@ def scan_findings(catalog: Catalog, run_id: str) -> list[Finding]:
     for r in catalog.query(sql("scan_issue_counts"), [run_id]):
         code, n = r["code"], r["count"]
         where = f" (first at line {r['first_line']})" if r["first_line"] else (
-            f" (first at record {r['first_ordinal']})" if r["first_ordinal"] is not None else "")
+            f" (first at record {r['first_ordinal'] + 1})" if r["first_ordinal"] is not None else "")
         if code == MISSING_TEXT and r["records_ok"] == 0:
             code = "SCAN_NO_TEXT_FIELD"  # not a few bad records: the whole file yields nothing
             message = f"all {n} records rejected: {r['first_message']}"

@@ -70,8 +70,10 @@ def as_text(value: Any) -> tuple[str | None, str | None]:
     """(text, None) or (None, why it is not text)."""
     if isinstance(value, str):
         return value, None
-    if value is None or value is MISSING:
+    if value is MISSING:
         return None, "missing"
+    if value is None:
+        return None, "is null"
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "\n".join(value), None
     return None, f"holds a {type(value).__name__}, not text"

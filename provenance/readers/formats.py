@@ -36,6 +36,16 @@ def _too_large(ordinal: int, line: int | None, size: int, spec: ReadSpec) -> Rec
                   "limit; raise --max-record-mb to read it")
 
 
+def _sized(record: Record, spec: ReadSpec) -> Record:
+    """Apply the per-record limit to formats that parse a whole document (JSON, Parquet) before records exist."""
+    text = record.text
+    if text is not None and len(text) * 4 > spec.max_record_bytes:  # UTF-8 needs at most 4 bytes a character
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > spec.max_record_bytes:
+            return _too_large(record.ordinal, record.line, size, spec)
+    return record
+
+
 def _paths(spec: ReadSpec) -> list[fieldpath.FieldPath]:
     return [fieldpath.parse(f) for f in (spec.text_fields or (DEFAULT_FIELD,))]
 
@@ -160,7 +170,7 @@ def read_json(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
             yield accept(0, None, text, bad)
             return
     keys = ", ".join(list(root)[:20]) if isinstance(root, dict) else type(root).__name__
-    raise StreamError("SCAN_MISSING_TEXT", f"no text found with {' / '.join(p.text for p in paths)}; the document's "
+    raise StreamError("SCAN_NO_TEXT_FIELD", f"no text found with {' / '.join(p.text for p in paths)}; the document's "
                       f"top level holds: {keys}; set text_field to a path such as `data[].paragraphs[].context`")
 
 
@@ -308,10 +318,10 @@ def read_parquet(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
 
 READERS: dict[str, Callable[[BinaryIO, ReadSpec], Iterator[Record]]] = {
     "jsonl": read_jsonl,
-    "json": read_json,
+    "json": lambda s, spec: (_sized(r, spec) for r in read_json(s, spec)),
     "csv": lambda s, spec: read_delimited(s, spec, ","),
     "tsv": lambda s, spec: read_delimited(s, spec, "\t"),
     "text": read_text,
     "text-lines": read_text_lines,
-    "parquet": read_parquet,
+    "parquet": lambda s, spec: (_sized(r, spec) for r in read_parquet(s, spec)),
 }

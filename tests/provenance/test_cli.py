@@ -264,3 +264,14 @@ def test_db_that_is_not_a_catalog(tmp_path: Path) -> None:
     db = tmp_path / "junk.duckdb"
     db.write_text("not a database\n")
     assert_clean_error(run("sources", "--db", db), "cannot open catalog", "fix:")
+
+
+def test_runs_lists_the_run_with_its_scale(audited: tuple[Path, str]) -> None:
+    db, run_id = audited
+    result = run("runs", "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["run_id"] for r in rows] == [run_id]
+    assert rows[0]["status"] == "completed"
+    assert rows[0]["documents"] == EXPECTED["total"]["accepted"]
+    assert rows[0]["files"] == EXPECTED["total"]["files"]

@@ -334,7 +334,7 @@ STREAM_ERRORS = [
      "a JSON document that does not parse is one file-level problem"),
     ("json-jsonl-explicit-json", "a.json", jsonl("a", "b"), {"format": "json"}, "SCAN_MALFORMED_FILE", [],
      "set to json explicitly, JSONL content is not parsed as JSONL"),
-    ("json-object-without-text", "a.json", b'{"title": "t", "body": "b"}', {}, "SCAN_MISSING_TEXT", [],
+    ("json-object-without-text", "a.json", b'{"title": "t", "body": "b"}', {}, "SCAN_NO_TEXT_FIELD", [],
      "a top-level object without the field names what it holds"),
     ("parquet-corrupt", "a.parquet", b"PAR1 this is not parquet PAR1", {}, "SCAN_MALFORMED_FILE", [],
      "Parquet magic with garbage inside"),

@@ -220,7 +220,7 @@ BAD_FILES = [
      "NUL bytes and no extension"),
     ("corrupt-gzip", "c.jsonl.gz", b"\x1f\x8b\x08\x00" + b"\xff" * 64, {}, (0, 0, 0), "SCAN_CORRUPT_FILE", {},
      "a damaged deflate stream is a file-level error, not a crash"),
-    ("json-missing-text", "o.json", b'{"title": "t"}', {}, (0, 0, 0), "SCAN_MISSING_TEXT", {},
+    ("json-missing-text", "o.json", b'{"title": "t"}', {}, (0, 0, 0), "SCAN_NO_TEXT_FIELD", {},
      "a top-level object without the field"),
     ("json-squad", "s.json", b'{"data": [{"paragraphs": [{"context": "a"}, {"context": ""}]}]}',
      {"text_field": "data[].paragraphs[].context"}, (1, 1, 0), None, {EMPTY_TEXT: (1, None)},
@@ -470,3 +470,32 @@ def test_unchanged_file_is_not_read(tmp_path: Path) -> None:
     path.write_bytes(jsonl("y"))  # same size, other bytes: read again
     result = scan_unit(planned, src, read_spec(src, MiB), str(tmp_path))
     assert not result.unchanged and counts(result.files[0]) == (1, 0, 0)
+
+
+def test_record_limit_applies_to_json_and_parquet_records(tmp_path: Path) -> None:
+    """A whole-document format must not let a record past the per-record limit that JSONL enforces."""
+    import pyarrow as pa
+
+    big = "字" * 400_000  # 1.2 MB of UTF-8, over a 1 MiB limit
+    doc = json.dumps({"data": [{"paragraphs": [{"context": "short"}, {"context": big}]}]}, ensure_ascii=False)
+    fr = scan(write(tmp_path, "squad.json", doc.encode()), tmp_path,
+              source(text_field="data[].paragraphs[].context"), max_record_bytes=MiB).files[0]
+    assert counts(fr)[:2] == (1, 1) and "SCAN_RECORD_TOO_LARGE" in fr.issue_counts
+    pq.write_table(pa.table({"text": ["ok", big]}), tmp_path / "t.parquet")
+    fr = scan(tmp_path / "t.parquet", tmp_path, max_record_bytes=MiB).files[0]
+    assert counts(fr)[:2] == (1, 1) and fr.issue_counts["SCAN_RECORD_TOO_LARGE"].first_ordinal == 1
+
+
+def test_archive_members_written_with_dot_slash_match_plain_globs(tmp_path: Path) -> None:
+    """`tar -C dir .` stores ./dir/a.txt; a manifest's members glob dir/*.txt must still find it."""
+    path = tmp_path / "a.tar"
+    with tarfile.open(path, "w") as tf:
+        for name in ("./dir/a.txt", "./dir/b.txt", "./other/c.txt"):
+            data = f"text of {name}".encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    st = path.stat()
+    result = scan_unit(PlannedFile("s", str(path), "a.tar", st.st_size, st.st_mtime_ns), source(format="text"),
+                       read_spec(source(format="text"), 16 * MiB), str(tmp_path), members=["dir/*.txt"])
+    assert sorted(fr.member for fr in result.files) == ["./dir/a.txt", "./dir/b.txt"]
