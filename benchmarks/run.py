@@ -10,7 +10,6 @@ Prefect's ephemeral API is started before any timing (a tiny warm-up audit), so 
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import shutil

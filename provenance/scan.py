@@ -12,6 +12,7 @@ import io
 import os
 import time
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
@@ -160,7 +161,7 @@ class _Sink:
         self.shard_dir = shard_dir
         self.stem = stem
         self.detectors = detectors
-        self.rows: dict[str, list[Any]] = {name: [] for name in DOC_SCHEMA.names}
+        self._new_rows()
         self.writer: pq.ParquetWriter | None = None
         self.doc_path = os.path.join(shard_dir, f"{stem}.documents.parquet")
         self.texts: list[str] = []
@@ -172,15 +173,14 @@ class _Sink:
     def add(self, file_index: int, ordinal: int, doc_id: str, line: int | None, text: str) -> int:
         """Record one document; returns its UTF-8 size."""
         data = text.encode("utf-8", "surrogatepass")
-        r = self.rows
-        r["file_index"].append(file_index)
-        r["ordinal"].append(ordinal)
-        r["doc_id"].append(doc_id)
-        r["line"].append(line)
-        r["chars"].append(len(text))
-        r["bytes"].append(len(data))
-        r["text_hash"].append(hashlib.blake2b(data, digest_size=16).hexdigest())
-        if len(r["ordinal"]) >= 65536:
+        self.file_index.append(file_index)
+        self.ordinal.append(ordinal)
+        self.doc_id.append(doc_id)
+        self.line.append(line)
+        self.chars.append(len(text))
+        self.bytes.append(len(data))
+        self.text_hash.append(blake2b(data, digest_size=16).hexdigest())
+        if len(self.ordinal) >= 65536:
             self._flush_docs()
         if self.detectors:
             self.texts.append(text)
@@ -191,14 +191,24 @@ class _Sink:
                 self._flush_texts()
         return len(data)
 
+    def _new_rows(self) -> None:
+        # one list attribute per column: this runs once per document, and attribute appends beat dict lookups
+        self.file_index: list[int] = []
+        self.ordinal: list[int] = []
+        self.doc_id: list[str] = []
+        self.line: list[int | None] = []
+        self.chars: list[int] = []
+        self.bytes: list[int] = []
+        self.text_hash: list[str] = []
+
     def _flush_docs(self) -> None:
-        if not self.rows["ordinal"]:
+        if not self.ordinal:
             return
-        table = pa.table(self.rows, schema=DOC_SCHEMA)
+        table = pa.table({name: getattr(self, name) for name in DOC_SCHEMA.names}, schema=DOC_SCHEMA)
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.doc_path, DOC_SCHEMA)
         self.writer.write_table(table)
-        self.rows = {name: [] for name in DOC_SCHEMA.names}
+        self._new_rows()
 
     def _flush_texts(self) -> None:
         if not self.texts:

@@ -364,7 +364,7 @@ def matches_any(name: str, patterns: list[str] | tuple[str, ...]) -> bool:
     return any(glob_regex(p).match(name) for p in patterns)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     number: int  # 1-based physical line number where this line starts
     data: bytes  # without the line terminator; empty when too_long
@@ -377,9 +377,20 @@ def iter_lines(stream: BinaryIO, max_bytes: int) -> Iterator[Line]:
     # room for max_bytes of content and a "\r\n" (with max_bytes + 1, a line of exactly max_bytes that ends in
     # \r\n was cut before its \n and called too long, unlike the same line ending in \n)
     limit = max_bytes + 2
+    first = min(limit, CHUNK)
+    readline = stream.readline
     number = 0
     while True:
-        data, length = _read_line(stream, limit)
+        data = readline(first)
+        if data.endswith(b"\n"):  # the common case, without the slower general path
+            number += 1
+            data = data[:-2] if data.endswith(b"\r\n") else data[:-1]
+            if len(data) > max_bytes:
+                yield Line(number, b"", True, len(data))
+            else:
+                yield Line(number, data, False, len(data))
+            continue
+        data, length = _continue_line(stream, limit, data)
         if not length:
             return
         number += 1
@@ -399,13 +410,13 @@ def iter_lines(stream: BinaryIO, max_bytes: int) -> Iterator[Line]:
         yield Line(number, data, False, len(data))
 
 
-def _read_line(stream: BinaryIO, limit: int) -> tuple[bytes | None, int]:
-    """The next line if it ends (newline or end of stream) within `limit` bytes, else None; and the bytes read.
+def _continue_line(stream: BinaryIO, limit: int, data: bytes) -> tuple[bytes | None, int]:
+    """The line begun with `data` if it ends (newline or end of stream) within `limit` bytes, else None; and the
+    bytes read.
 
     Read in CHUNK pieces: BufferedReader.readline(limit) gathers pieces and then joins them, holding twice the
     limit at its peak, and a line found too long was then held whole for nothing (only its length is kept).
     """
-    data = stream.readline(min(limit, CHUNK))
     if len(data) < min(limit, CHUNK) or data.endswith(b"\n"):
         return data, len(data)
     parts, size = [data], len(data)
