@@ -18,6 +18,7 @@ from provenance.errors import CatalogError
 from provenance.findings import SEVERITIES
 
 DISCLOSURE_VERSION = "1"
+FINDINGS_LISTED = 20  # per source and code in disclosure.json; the catalog holds every one
 SCALE_FIELDS = ("files", "documents", "bytes", "characters", "rejected_records")
 
 
@@ -76,19 +77,43 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
         "totals": {k: {f: v.get(f, 0) for f in (*SCALE_FIELDS, "text_bytes", "replaced_records")}
                    for k, v in totals.items()},
         "findings_summary": {sev: sum(1 for f in findings if f["severity"] == sev) for sev in reversed(SEVERITIES)},
-        "findings": [{
-            "code": f["code"],
-            "severity": f["severity"],
-            "stage": f["stage"],
-            "source": f["source_id"],
-            "path": f["path"],
-            "member": f["member"],
-            "line": f["line"],
-            "count": f["count"],
-            "message": f["message"],
-            "clause": f["clause"],
-            "fix": f["fix"],
-        } for f in findings],
+        "findings": _listed_findings(findings),
+    }
+
+
+def _listed_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings as listed in the report: per source and code, the first FINDINGS_LISTED, then one summary row.
+
+    A corpus of 20,000 mail files with stray bytes would otherwise list 20,000 rows; the catalog keeps them all.
+    """
+    listed: list[dict[str, Any]] = []
+    groups: dict[tuple[Any, str], list[dict[str, Any]]] = {}
+    for f in findings:
+        groups.setdefault((f["source_id"], f["code"]), []).append(f)
+    for (source_id, code), group in groups.items():
+        listed += [_finding_entry(f) for f in group[:FINDINGS_LISTED]]
+        rest = group[FINDINGS_LISTED:]
+        if rest:
+            listed.append({**_finding_entry(rest[0]), "path": None, "member": None, "line": None,
+                           "count": sum(g["count"] for g in rest),
+                           "message": f"and {len(rest)} more files with {code} in this source; list them with "
+                                      f"`provenance findings --db CATALOG --source {source_id} --code {code}`"})
+    return listed
+
+
+def _finding_entry(f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": f["code"],
+        "severity": f["severity"],
+        "stage": f["stage"],
+        "source": f["source_id"],
+        "path": f["path"],
+        "member": f["member"],
+        "line": f["line"],
+        "count": f["count"],
+        "message": f["message"],
+        "clause": f["clause"],
+        "fix": f["fix"],
     }
 
 

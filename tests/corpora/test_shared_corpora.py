@@ -150,6 +150,9 @@ def test_disclosure_scale_matches_catalog(audit) -> None:
         assert source["scale"]["rejected_records"] == sum(r["records_rejected"] for r in mine)
         assert source["scale"]["files"] == len(mine)
     assert doc["totals"]["all"]["documents"] == audit.documents > 500_000
+    spam = [f for f in doc["findings"] if f["source"] == "enron-spam" and f["code"] == "SCAN_INVALID_ENCODING"]
+    replaced = sum(r["records_replaced"] for r in rows if r["source_id"] == "enron-spam")
+    assert len(spam) <= 21 and sum(f["count"] for f in spam) == replaced, "summarised, with nothing lost"
 
 
 def test_csv_counts_agree_with_the_csv_module_too(audit) -> None:
