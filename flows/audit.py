@@ -26,7 +26,6 @@ import detectors
 from provenance.catalog import Catalog
 from provenance.disclosure import build_disclosure, write_disclosure
 from provenance.errors import InputError
-from provenance.findings import severity_rank
 from provenance.manifest import Source, load_manifest
 from provenance.planning import ScanBatch, plan_audit
 from provenance.readers import ReadSpec
@@ -63,9 +62,6 @@ class AuditResult:
     files_read: int
     files_reused: int
     seconds: float
-
-    def worst_at_least(self, severity: str) -> bool:
-        return any(n and severity_rank(sev) >= severity_rank(severity) for sev, n in self.findings_by_severity.items())
 
 
 @task(name="scan-files", cache_policy=NONE)

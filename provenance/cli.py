@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import sys
-from pathlib import Path
 from typing import Any, Sequence
 
 import click
@@ -187,5 +186,3 @@ def exit_code_for(findings_by_severity: dict[str, int], fail_on: str) -> int:
 def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
-
-__all__ = ["cli", "exit_code_for", "Path"]

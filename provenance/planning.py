@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from provenance.catalog import Catalog, PreviousFile
 from provenance.findings import Finding
-from provenance.manifest import LoadedManifest, Source
+from provenance.manifest import LoadedManifest
 from provenance.scan import PlannedFile, expand_paths, read_spec
 
 BATCH_BYTES = 64 << 20  # a task reads up to this much, so a folder of small files is not a task per file
@@ -89,6 +89,3 @@ def plan_audit(loaded: LoadedManifest, catalog: Catalog, run_id: str, max_record
             plan.removed.append((source_id, path, prev))
     return plan
 
-
-def source_by_id(loaded: LoadedManifest) -> dict[str, Source]:
-    return {s.id: s for s in loaded.manifest.sources}

@@ -69,19 +69,32 @@ def _text_from_record(obj: Any, paths: list[fieldpath.FieldPath]) -> tuple[str |
     return None, last_problem or f"no field {' / '.join('`' + p.text + '`' for p in paths)} in the record"
 
 
-def read_jsonl(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
-    paths = _paths(spec)
-    utf8 = spec.encoding == "utf-8"
+def _record_lines(stream: BinaryIO, spec: ReadSpec) -> Iterator[tuple[int, int, bytes | None, int]]:
+    """(ordinal, line number, bytes, length) of each non-blank line, BOM stripped; bytes None for a line over the
+    limit (its length is still measured).
+
+    Every line yielded is one record, so the caller's ordinal is simply its position here.
+    """
     ordinal = 0
     for line in iter_lines(stream, spec.max_record_bytes):
         if line.too_long:
-            yield _too_large(ordinal, line.number, line.length, spec)
+            yield ordinal, line.number, None, line.length
             ordinal += 1
             continue
         data = line.data
         if line.number == 1 and data.startswith(BOM):
             data = data[3:]
-        if not data.strip():
+        if data.strip():
+            yield ordinal, line.number, data, line.length
+            ordinal += 1
+
+
+def read_jsonl(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
+    paths = _paths(spec)
+    utf8 = spec.encoding == "utf-8"
+    for ordinal, number, data, length in _record_lines(stream, spec):
+        if data is None:
+            yield _too_large(ordinal, number, length, spec)
             continue
         replaced = False
         obj: Any = None
@@ -94,22 +107,18 @@ def read_jsonl(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as e:
-                yield Record(ordinal, line.number, None, MALFORMED, f"not valid JSON: {e.msg} (column {e.colno})")
-                ordinal += 1
+                yield Record(ordinal, number, None, MALFORMED, f"not valid JSON: {e.msg} (column {e.colno})")
                 continue
         if not isinstance(obj, dict):
-            yield Record(ordinal, line.number, None, MALFORMED,
-                         f"line holds a JSON {type(obj).__name__}, not an object")
-            ordinal += 1
+            yield Record(ordinal, number, None, MALFORMED, f"line holds a JSON {type(obj).__name__}, not an object")
             continue
         text, problem = _text_from_record(obj, paths)
         if text is None:
-            yield Record(ordinal, line.number, None, MISSING_TEXT, problem)
+            yield Record(ordinal, number, None, MISSING_TEXT, problem)
         else:
             if replaced:
                 text, replaced = unescape(text)
-            yield accept(ordinal, line.number, text, replaced)
-        ordinal += 1
+            yield accept(ordinal, number, text, replaced)
 
 
 def read_json(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
@@ -270,20 +279,12 @@ def read_text(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
 
 def read_text_lines(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:
     """One document per non-blank line."""
-    ordinal = 0
-    for line in iter_lines(stream, spec.max_record_bytes):
-        if line.too_long:
-            yield _too_large(ordinal, line.number, line.length, spec)
-            ordinal += 1
-            continue
-        data = line.data
-        if line.number == 1 and data.startswith(BOM):
-            data = data[3:]
-        if not data.strip():
+    for ordinal, number, data, length in _record_lines(stream, spec):
+        if data is None:
+            yield _too_large(ordinal, number, length, spec)
             continue
         text, bad = decode(data, spec.encoding)
-        yield accept(ordinal, line.number, text, bad)
-        ordinal += 1
+        yield accept(ordinal, number, text, bad)
 
 
 def read_parquet(stream: BinaryIO, spec: ReadSpec) -> Iterator[Record]:

@@ -320,12 +320,6 @@ class _MemberReader(_FillingReader):
             raise StreamError(self.code, f"{self.message} ({e})") from None
 
 
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
-
-
 @lru_cache(maxsize=256)
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """Glob semantics for paths: `*` and `?` stay inside one folder, `**` crosses folders."""
