@@ -1,8 +1,11 @@
 """Pure content analysers: Arrow batches of (doc_id, text) in, Arrow tables of results out.
 
 Detectors import neither `provenance` nor `flows`, so they run in any worker with nothing but their inputs.
+Each module registers its detector on import; importing it here is what makes its stage available.
 """
 
 from detectors.base import Detector, DetectorConfig, available, create, register
+
+import detectors.notices  # noqa: E402,F401  (registers the "notices" stage)
 
 __all__ = ["Detector", "DetectorConfig", "available", "create", "register"]

@@ -26,13 +26,14 @@ import detectors
 from provenance.catalog import Catalog
 from provenance.disclosure import build_disclosure, write_disclosure
 from provenance.errors import InputError
+from provenance.license_stage import run_license_stage, write_attribution
 from provenance.manifest import Source, load_manifest
 from provenance.planning import ScanBatch, plan_audit
 from provenance.readers import ReadSpec
 from provenance.scan import ScanUnitResult, read_spec, scan_unit
 from provenance.scan_findings import scan_findings
 
-BUILTIN_STAGES = ("scan",)
+BUILTIN_STAGES = ("scan", "license")  # stages run by the flow itself; detectors (per batch) are the others
 
 
 def available_stages() -> list[str]:
@@ -112,9 +113,13 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
                     advance(unit.disk_bytes)
         catalog.add_findings(run_id, plan.findings)
         catalog.add_findings(run_id, scan_findings(catalog, run_id))
+        if "license" in stages:
+            catalog.add_findings(run_id, run_license_stage(catalog, loaded, run_id, notices_ran="notices" in stages))
         catalog.finish_run(run_id, "completed")
         document = build_disclosure(catalog, run_id)
         disclosure = write_disclosure(document, out_dir)
+        if "license" in stages:
+            write_attribution(loaded, [s["license"] | {"source_id": s["id"]} for s in document["sources"]], out_dir)
     except BaseException:
         catalog.finish_run(run_id, "failed")
         raise

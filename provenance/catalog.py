@@ -219,6 +219,12 @@ class Catalog:
                 self._register("unit_issues", _issues_table(result))
                 self._register("unit_counts", _counts_table(result))
                 self.con.execute(sql("load_unit_versions"))
+            if result.license_texts and result.disk_sha256:
+                self.con.executemany(
+                    "INSERT INTO license_texts SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM license_texts "
+                    "WHERE source_id = ? AND path = ? AND member = ? AND disk_sha256 = ?)",
+                    [(result.source_id, result.path, m, result.disk_sha256, t, result.source_id, result.path, m,
+                      result.disk_sha256) for m, t in result.license_texts])
             files = _files_rows(run_id, result, versions, prev, prev_versions)
             if files["path"]:
                 self._register("unit_files", pa.table(files, schema=_FILES_SCHEMA))

@@ -177,6 +177,58 @@ def manifest_import_croissant(croissant_file: str) -> None:
     click.echo(render_yaml(source_from_croissant(croissant_file)), nl=False)
 
 
+# -- licence ---------------------------------------------------------------------------------------------------------
+
+@cli.group(cls=Group)
+def license() -> None:  # noqa: A001 (the command's name)
+    """Normalise licence strings; check a manifest's licences and acquisition evidence without a scan."""
+
+
+@license.command("normalize")
+@click.argument("text")
+def license_normalize(text: str) -> None:
+    """Licence TEXT as written (an SPDX id, a name, a URL, a Chinese name) → SPDX id, use class and flags (JSON)."""
+    from provenance.licenses.normalize import normalize
+
+    click.echo(json.dumps(normalize(text).as_dict(), ensure_ascii=False, indent=2))
+
+
+@license.command("check")
+@click.argument("manifest_file", type=click.Path())
+@click.option("--allow-outside", is_flag=True, help="Allow manifest paths outside the manifest's folder.")
+@click.option("--fail-on", type=click.Choice(["none", *SEVERITIES]), default="none", show_default=True,
+              help="Exit 1 when a finding at or above this severity exists.")
+@FORMAT
+def license_check(manifest_file: str, allow_outside: bool, fail_on: str, fmt: str) -> None:
+    """The licence stage alone, for onboarding reviews: declared vs found licences, classes, evidence findings.
+
+    Licence files next to the data and inside archives are read; documents are not (copyright notices inside
+    documents need a full `provenance audit`).
+    """
+    from provenance.license_stage import archive_license_texts, assess_manifest
+
+    loaded = load_manifest(manifest_file, allow_outside=allow_outside)
+    results, found = assess_manifest(loaded, archive_license_texts(loaded))
+    rows = [{**r.as_dict(), "detected": ", ".join(f"{d.spdx} ({d.path})" for d in r.detected)} for r in results]
+    counts: dict[str, int] = {}
+    finding_rows = []
+    for f in found:
+        row = dict(zip(["run_id", "stage", "code", "severity", "source_id", "path", "member", "line", "doc_id",
+                        "count", "message", "clause", "fix"], f.row("")))
+        counts[row["severity"]] = counts.get(row["severity"], 0) + 1
+        finding_rows.append(row)
+    finding_rows.sort(key=lambda r: (-severity_rank(r["severity"]), r["source_id"] or "", r["code"]))
+    if fmt == "json":
+        click.echo(json.dumps({"sources": [r.as_dict() for r in results], "findings": finding_rows},
+                              ensure_ascii=False, indent=2))
+    else:
+        _emit(rows, ["source_id", "declared", "spdx", "use_class", "status", "attribution", "share_alike",
+                     "no_derivatives", "detected"], fmt, f"licences in {manifest_file}")
+        if fmt == "table":
+            _emit(finding_rows, ["severity", "code", "source_id", "message"], fmt, "findings")
+    sys.exit(exit_code_for(counts, fail_on))
+
+
 def exit_code_for(findings_by_severity: dict[str, int], fail_on: str) -> int:
     if fail_on == "none":
         return 0

@@ -16,6 +16,7 @@ from typing import Any
 from provenance.catalog import Catalog, sql
 from provenance.errors import CatalogError
 from provenance.findings import SEVERITIES
+from provenance.licensing import FLAGS, most_restrictive
 
 DISCLOSURE_VERSION = "1"
 FINDINGS_LISTED = 20  # per source and code in disclosure.json; the catalog holds every one
@@ -31,6 +32,7 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
     totals: dict[str, Counter] = {"pretraining": Counter(), "finetuning": Counter(), "all": Counter()}
     declared_by_id = {r["source_id"]: json.loads(r["declared"]) for r in
                       catalog.query("SELECT source_id, declared FROM sources WHERE run_id = ?", [run_id])}
+    licenses = {r["source_id"]: r for r in catalog.query("SELECT * FROM source_licenses WHERE run_id = ?", [run_id])}
     for row in catalog.query(sql("source_scale"), [run_id]):
         declared = declared_by_id[row["source_id"]]
         scale = {
@@ -52,7 +54,7 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
             "languages_declared": row["languages"] or [],
             "origin": declared.get("origin", {}),
             "acquisition": declared.get("acquisition", {}),
-            "license": declared.get("license", {}),
+            "license": _source_license(declared.get("license", {}), licenses.get(row["source_id"])),
             "personal_information": declared.get("personal_information", {}),
             "annotation": declared.get("annotation"),
             "scale": scale,
@@ -76,6 +78,10 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
         "sources": sources,
         "totals": {k: {f: v.get(f, 0) for f in (*SCALE_FIELDS, "text_bytes", "replaced_records")}
                    for k, v in totals.items()},
+        "corpus": {
+            "license": _corpus_license(sources) if licenses else {"status": "not run"},
+            "origin": _origin_mix(sources),
+        },
         "findings_summary": {sev: sum(1 for f in findings if f["severity"] == sev) for sev in reversed(SEVERITIES)},
         "findings": _listed_findings(findings),
     }
@@ -115,6 +121,55 @@ def _finding_entry(f: dict[str, Any]) -> dict[str, Any]:
         "clause": f["clause"],
         "fix": f["fix"],
     }
+
+
+LICENSE_FIELDS = ("spdx", "use_class", "attribution", "share_alike", "no_derivatives", "use_restrictions",
+                  "terms_of_service_restricted", "status", "declared_spdx", "confidence", "matched_by")
+
+
+def _source_license(declared: dict[str, Any], row: dict[str, Any] | None) -> dict[str, Any]:
+    """The declared licence and, when the licence stage ran, what it found and concluded."""
+    out: dict[str, Any] = {"declared": declared.get("declared"), "url": declared.get("url"),
+                           "files": declared.get("files", [])}
+    if row is None:
+        return out | {"status": "not run"}
+    out |= {k: row[k] for k in LICENSE_FIELDS}
+    out["detected_files"] = json.loads(row["detected_files"]) if row["detected_files"] else []
+    out["notices"] = json.loads(row["notices"]) if row["notices"] else {}
+    return out
+
+
+def _corpus_license(sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """Most restrictive use class and union of flags across sources; documents and bytes per use class."""
+    combined = most_restrictive(s["license"] for s in sources)
+    return {
+        "use_class": combined["use_class"],
+        **{f: combined[f] for f in FLAGS},
+        "by_use_class": _shares(sources, lambda s: s["license"]["use_class"]),
+        "needs_attribution": [s["id"] for s in sources if s["license"]["attribution"]],
+        "status": "ok",
+    }
+
+
+def _origin_mix(sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """Domestic vs foreign share of documents and bytes (TC260-003 5.1 b), from the declared jurisdiction."""
+    return _shares(sources, lambda s: (s["origin"] or {}).get("jurisdiction", "unknown"))
+
+
+def _shares(sources: list[dict[str, Any]], key: Any) -> dict[str, dict[str, float]]:
+    """Sources, documents and bytes per group, with each group's share of the corpus."""
+    docs = sum(s["scale"]["documents"] for s in sources) or 1
+    size = sum(s["scale"]["bytes"] for s in sources) or 1
+    out: dict[str, dict[str, float]] = {}
+    for s in sources:
+        entry = out.setdefault(key(s), {"sources": 0, "documents": 0, "bytes": 0})
+        entry["sources"] += 1
+        entry["documents"] += s["scale"]["documents"]
+        entry["bytes"] += s["scale"]["bytes"]
+    for entry in out.values():
+        entry["documents_share"] = round(entry["documents"] / docs, 4)
+        entry["bytes_share"] = round(entry["bytes"] / size, 4)
+    return out
 
 
 def _declared_dataset(run: dict[str, Any]) -> dict[str, Any]:

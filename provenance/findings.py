@@ -28,6 +28,9 @@ class Code:
 # Clause references by number only; wording is in docs (REGULATION.md asks for that until texts are verified).
 _SOURCE = "Final Art. 19; Draft Art. 17; TC260-003 5.1 c"
 _QUALITY = "Final Art. 7(4); Draft Art. 7(4)"
+_IP = "Final Art. 7(2); Draft Art. 7(2); TC260-003 5.2 b"
+_EVIDENCE = "Final Art. 7(1); TC260-003 5.1 c"
+_MODEL = "Final Art. 7(1); TC260-003 §6"
 
 CODES: dict[str, Code] = {c.code: c for c in [
     Code("SCAN_NO_FILES", "scan", "high", _SOURCE, "a declared path matches no files",
@@ -61,6 +64,53 @@ CODES: dict[str, Code] = {c.code: c for c in [
     Code("SCAN_INVALID_ENCODING", "scan", "low", _QUALITY,
          "records with bytes invalid in the declared encoding were kept with U+FFFD replacements",
          "set `encoding:` on the source if the file is not UTF-8, or repair the bytes"),
+    # licence and IP (stage `license`)
+    Code("LIC_CONFLICT", "license", "high", _IP, "the declared licence and the licence found in the data disagree",
+         "find out which licence applies and correct the manifest's `license.declared`"),
+    Code("LIC_UNKNOWN", "license", "high", _IP, "the licence cannot be resolved to a known licence",
+         "write the licence as an SPDX id or its full name, or have the terms reviewed"),
+    Code("LIC_UNSPECIFIED", "license", "high", _IP, "no licence is declared or found: the source is not cleared",
+         "obtain the licence or the terms under which the data may be used, and declare it"),
+    Code("LIC_NOT_COMMERCIAL", "license", "critical", _IP,
+         "a non-commercial or research-only source in a corpus for commercial use",
+         "remove the source, obtain a commercial licence, or change the dataset's intended use"),
+    Code("LIC_NO_DERIVATIVES", "license", "high", _IP, "a no-derivatives licence: training on it is a legal risk",
+         "obtain permission from the rights holder or remove the source"),
+    Code("LIC_SHARE_ALIKE", "license", "medium", _IP, "share-alike obligations flow to what is derived from the source",
+         "check that the model and its outputs can meet the share-alike terms"),
+    Code("LIC_ATTRIBUTION", "license", "info", _IP, "the licence requires attribution",
+         "publish ATTRIBUTION.md (written with the report) where the model is distributed"),
+    Code("LIC_USE_RESTRICTIONS", "license", "medium", _IP, "the licence carries use restrictions that flow down",
+         "pass the restrictions on to the model's terms of use"),
+    Code("LIC_TOS_RESTRICTED", "license", "high", _IP, "the data is under terms of service that may forbid training",
+         "have the terms reviewed before the data is used"),
+    Code("LIC_NOTICES_IN_PUBLIC_DOMAIN", "license", "high", _IP,
+         "copyright notices found in a source declared public domain or CC0",
+         "check the documents named; remove them or correct the declared licence"),
+    Code("LIC_COPYRIGHT_NOTICES", "license", "medium", _IP, "documents carry copyright or licence notices",
+         "check that the source's licence covers these documents (TC260-003 5.2 b asks to identify IP risks)"),
+    Code("EVID_NO_LICENCE", "license", "high", _EVIDENCE, "an open-licence source without a licence",
+         "declare the licence (`license.declared`) and point `license.files` at its text"),
+    Code("EVID_NO_COLLECTION_RECORDS", "license", "high", _EVIDENCE, "a self-collected source without collection records",
+         "set `acquisition.evidence` to the collection log or records"),
+    Code("EVID_ROBOTS_NOT_RESPECTED", "license", "critical", _EVIDENCE,
+         "self-collected data gathered without respecting robots.txt or other opt-outs",
+         "remove what was collected against opt-outs, or document why none applied"),
+    Code("EVID_ROBOTS_UNKNOWN", "license", "high", _EVIDENCE,
+         "self-collected data with no statement that robots.txt and opt-outs were respected",
+         "set `acquisition.robots_respected` from the crawler's records"),
+    Code("EVID_NO_CONTRACT", "license", "high", _EVIDENCE, "a commercially acquired source without a contract reference",
+         "set `acquisition.evidence` to the contract and the seller's proof of source"),
+    Code("EVID_NO_AUTHORISATION", "license", "high", _EVIDENCE, "user data without an authorisation record",
+         "set `acquisition.evidence` to the users' authorisation records"),
+    Code("EVID_NO_GENERATOR", "license", "medium", _EVIDENCE, "synthetic data without the model that generated it",
+         "set `acquisition.generator_model` (and check that model's terms)"),
+    Code("EVID_NO_EVIDENCE", "license", "medium", _EVIDENCE, "the acquisition method or its evidence is not stated",
+         "set `acquisition.method` and `acquisition.evidence`"),
+    Code("MODEL_LICENSE_MISSING", "license", "medium", _MODEL, "the foundation model's licence is not declared",
+         "set `dataset.foundation_model.license`"),
+    Code("MODEL_FILING_MISSING", "license", "medium", _MODEL, "the foundation model's filing reference is not declared",
+         "set `dataset.foundation_model.filing_reference` (TC260-003 §6: a model used must itself be filed)"),
 ]}
 
 

@@ -122,6 +122,10 @@ class ScanUnitResult:
     error_code: str | None = None
     error: str | None = None
     seconds: float = 0.0
+    license_texts: list[tuple[str, str]] = field(default_factory=list)  # (archive member, text) of licence files
+
+
+LICENSE_TEXT_MAX = 256 << 10  # licence files and dataset cards are small; a bigger "LICENSE" is not one
 
 
 def read_spec(source: Source, max_record_bytes: int) -> ReadSpec:
@@ -325,6 +329,12 @@ def _scan_archive(planned: PlannedFile, source: Source, spec: ReadSpec, disk: An
                   result: ScanUnitResult, members: list[str] | None) -> None:
     try:
         for member in iter_archive(planned.abs_path, disk):
+            stream = member.stream
+            if is_license_like(member.name) and member.size <= LICENSE_TEXT_MAX:
+                # kept for the licence stage even when the members globs leave the file out of the data
+                data = stream.read()
+                result.license_texts.append((member.name, data.decode("utf-8", "replace")))
+                stream = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
             # `tar -C dir .` writes members as ./dir/...; globs are written without the ./
             if members and not matches_any(member.name.removeprefix("./"), members):
                 continue
@@ -333,10 +343,17 @@ def _scan_archive(planned: PlannedFile, source: Source, spec: ReadSpec, disk: An
             if is_archive_name(member.name):
                 fr.error_code, fr.error = "SCAN_UNKNOWN_FORMAT", "archives inside archives are not read; unpack it"
                 continue
-            _read_one(fr, member.stream, member.name, spec, planned.source_id, len(result.files) - 1, sink)
+            _read_one(fr, stream, member.name, spec, planned.source_id, len(result.files) - 1, sink)
     except StreamError as e:
         result.error_code, result.error = e.code, f"{e} (after {len(result.files)} members)"
     if not result.files and result.error_code is None:
         result.error_code = "SCAN_NO_FILES"
         result.error = ("no archive member matches " + ", ".join(members) if members else "the archive is empty")
 
+
+def is_license_like(member_name: str) -> bool:
+    """A licence file or dataset card, by its name (the licence stage reads these even outside `members`)."""
+    from provenance.licenses.detect import is_dataset_card_name, is_license_file_name
+
+    name = member_name.rsplit("/", 1)[-1]
+    return is_license_file_name(name) or is_dataset_card_name(name)

@@ -252,3 +252,47 @@ def test_detector_stage_results_are_loaded_once_and_reused(samples: Path, tmp_pa
     finally:
         con.close()
     assert n == docs == same == EXPECTED["total"]["accepted"]
+
+
+LICENSE_KEYS = {"declared", "spdx", "use_class", "attribution", "share_alike", "no_derivatives", "detected_files",
+                "status"}
+
+
+def test_license_stage_fills_the_disclosure_and_writes_attribution(samples: Path, tmp_path: Path) -> None:
+    result = run_audit(samples / "manifest.yaml", out=tmp_path / "out")
+    doc = json.loads(result.disclosure.read_text(encoding="utf-8"))
+    assert "license" in doc["run"]["stages"]
+    by_id = {s["id"]: s for s in doc["sources"]}
+    for source in by_id.values():
+        assert LICENSE_KEYS <= set(source["license"]), source["id"]
+    wiki = by_id["zh-wiki"]["license"]
+    assert (wiki["spdx"], wiki["status"], wiki["share_alike"]) == ("CC-BY-SA-4.0", "consistent", True)
+    assert [d["path"] for d in wiki["detected_files"]] == ["zh_wiki/LICENSE"]
+    assert by_id["en-books"]["license"]["use_class"] == "non-commercial"
+    codes = {(f["code"], f["source"]) for f in doc["findings"]}
+    assert ("LIC_NOT_COMMERCIAL", "en-books") in codes, "NC source in a commercial corpus"
+    assert ("LIC_UNSPECIFIED", "zh-chat") in codes, "no licence at all"
+    assert ("MODEL_FILING_MISSING", None) in codes
+    notices = next(f for f in doc["findings"] if f["code"] == "LIC_COPYRIGHT_NOTICES" and f["source"] == "en-books")
+    assert notices["count"] == 1, "book_03 is the one document with notices (several kinds count once)"
+    examples = [e["excerpt"] for k in by_id["en-books"]["license"]["notices"]["kinds"].values() for e in k["examples"]]
+    assert examples and not any(ch.isdigit() for e in examples for ch in e), "excerpts are masked (no year, no id)"
+    corpus = doc["corpus"]["license"]
+    assert corpus["use_class"] == "unknown", "the most restrictive source decides (zh-news: proprietary terms)"
+    assert corpus["share_alike"] and corpus["attribution"]
+    assert sum(v["documents"] for v in corpus["by_use_class"].values()) == doc["totals"]["all"]["documents"]
+    assert set(doc["corpus"]["origin"]) <= {"domestic", "foreign", "unknown"}
+    attribution = (result.disclosure.parent / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    for sid in corpus["needs_attribution"]:
+        source_name = next(s["name"] for s in doc["sources"] if s["id"] == sid)
+        assert f"## {source_name}" in attribution
+    assert by_id["zh-chat"]["name"] not in attribution
+
+
+def test_scan_only_audit_says_the_license_stage_did_not_run(samples: Path, tmp_path: Path) -> None:
+    result = run_audit(samples / "manifest.yaml", out=tmp_path / "out", stages=["scan"])
+    doc = json.loads(result.disclosure.read_text(encoding="utf-8"))
+    assert all(s["license"]["status"] == "not run" for s in doc["sources"])
+    assert doc["corpus"]["license"] == {"status": "not run"}
+    assert not (result.disclosure.parent / "ATTRIBUTION.md").exists()
+    assert not any(f["stage"] == "license" for f in doc["findings"])

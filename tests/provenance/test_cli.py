@@ -275,3 +275,22 @@ def test_runs_lists_the_run_with_its_scale(audited: tuple[Path, str]) -> None:
     assert rows[0]["status"] == "completed"
     assert rows[0]["documents"] == EXPECTED["total"]["accepted"]
     assert rows[0]["files"] == EXPECTED["total"]["files"]
+
+
+def test_license_normalize_prints_the_classification() -> None:
+    result = run("license", "normalize", "Creative Commons Attribution Non Commercial Share Alike 4.0")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert (got["spdx"], got["use_class"], got["share_alike"]) == ("CC-BY-NC-SA-4.0", "non-commercial", True)
+
+
+def test_license_check_on_the_samples_and_its_gate() -> None:
+    result = run("license", "check", SAMPLES / "manifest.yaml", "--format", "json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    by_id = {s["source_id"]: s for s in got["sources"]}
+    assert by_id["zh-wiki"]["status"] == "consistent" and by_id["en-books"]["use_class"] == "non-commercial"
+    assert any(f["code"] == "LIC_NOT_COMMERCIAL" and f["source_id"] == "en-books" for f in got["findings"])
+    assert run("license", "check", SAMPLES / "manifest.yaml", "--fail-on", "critical").exit_code == 1
+    bad = run("license", "check", SAMPLES / "nonexistent.yaml")
+    assert_clean_error(bad, "does not exist")
