@@ -120,6 +120,8 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         disclosure = write_disclosure(document, out_dir)
         if "license" in stages:
             write_attribution(loaded, [s["license"] | {"source_id": s["id"]} for s in document["sources"]], out_dir)
+        else:
+            (out_dir / "ATTRIBUTION.md").unlink(missing_ok=True)  # an earlier run's list would not match this report
     except BaseException:
         catalog.finish_run(run_id, "failed")
         raise
