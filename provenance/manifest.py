@@ -505,21 +505,32 @@ def _path_issues(sources: list[Any], base_dir: Path, allow_outside: bool, lines:
     if allow_outside:
         return issues
     for i, source in enumerate(sources):
-        paths = source.get("paths") if isinstance(source, dict) else None
-        for j, pattern in enumerate(_as_list(paths) if isinstance(paths, (str, list)) else []):
-            if not isinstance(pattern, str):
-                continue
-            loc = ("sources", i, "paths", j) if isinstance(paths, list) else ("sources", i, "paths")
-            if os.path.isabs(pattern):
-                issues.append(ManifestIssue(format_path(loc), f"'{pattern}' is an absolute path",
-                                            "write paths relative to the manifest's folder, or pass "
-                                            "--allow-outside to read files outside it", lines.line_of(loc)))
-                continue
-            resolved = os.path.normpath(os.path.join(base_dir, pattern))
-            if os.path.commonpath([resolved, str(base_dir)]) != str(base_dir):
-                issues.append(ManifestIssue(format_path(loc), f"'{pattern}' escapes the manifest's folder via '..'",
-                                            "move the manifest up, or pass --allow-outside to read files outside "
-                                            "its folder", lines.line_of(loc)))
+        if not isinstance(source, dict):
+            continue
+        license_block = source.get("license")
+        for key, paths in (("paths", source.get("paths")),
+                           ("license.files", license_block.get("files") if isinstance(license_block, dict) else None)):
+            issues += _escaping(("sources", i, *key.split(".")), paths, base_dir, lines)
+    return issues
+
+
+def _escaping(where: tuple[Any, ...], paths: Any, base_dir: Path, lines: "_LineIndex") -> list[ManifestIssue]:
+    """Files the manifest points at (data globs, licence files) must stay in its folder."""
+    issues: list[ManifestIssue] = []
+    for j, pattern in enumerate(_as_list(paths) if isinstance(paths, (str, list)) else []):
+        if not isinstance(pattern, str):
+            continue
+        loc = (*where, j) if isinstance(paths, list) else where
+        if os.path.isabs(pattern):
+            issues.append(ManifestIssue(format_path(loc), f"'{pattern}' is an absolute path",
+                                        "write paths relative to the manifest's folder, or pass "
+                                        "--allow-outside to read files outside it", lines.line_of(loc)))
+            continue
+        resolved = os.path.normpath(os.path.join(base_dir, pattern))
+        if os.path.commonpath([resolved, str(base_dir)]) != str(base_dir):
+            issues.append(ManifestIssue(format_path(loc), f"'{pattern}' escapes the manifest's folder via '..'",
+                                        "move the manifest up, or pass --allow-outside to read files outside "
+                                        "its folder", lines.line_of(loc)))
     return issues
 
 

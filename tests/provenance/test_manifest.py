@@ -517,3 +517,16 @@ def test_schema_rejects_what_the_model_rejects(tmp_path: Path, schema: dict[str,
     issues_of(write(tmp_path, text))  # the model rejects it ...
     data = yaml.load(text, Loader=ManifestYamlLoader)
     assert not jsonschema.Draft202012Validator(schema).is_valid(data)  # ... and so does the schema
+
+
+def test_licence_files_may_not_leave_the_manifest_folder(tmp_path) -> None:
+    """license.files are read by the licence stage: the same rule as data paths applies."""
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("dataset: {name: d, provider: p, intended_use: research}\n"
+                        "sources:\n  - {id: a, name: A, stage: pretraining, paths: [x.txt],\n"
+                        "     license: {declared: MIT, files: [../LICENSE]}}\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as info:
+        load_manifest(manifest)
+    [issue] = info.value.issues
+    assert issue.path == "sources[0].license.files[0]" and "escapes" in issue.message and issue.line == 4
+    assert load_manifest(manifest, allow_outside=True).manifest.sources[0].license.files == ["../LICENSE"]
