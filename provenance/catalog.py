@@ -179,13 +179,6 @@ class Catalog:
     def transaction(self) -> "_Transaction":
         return _Transaction(self.con)
 
-    def reuse_unit(self, run_id: str, source_id: str, path: str, prev: PreviousFile, disk_bytes: int,
-                   disk_mtime_ns: int, disk_sha256: str | None) -> None:
-        """An unchanged path: its members' versions (and so documents and results) carry over."""
-        with self.transaction():
-            self.con.execute(sql("reuse_files"), [run_id, disk_bytes, disk_mtime_ns, disk_sha256, prev.run_id,
-                                                  source_id, path])
-
     def reuse_units(self, run_id: str, reused: list[tuple[str, str, str, int, int]]) -> None:
         """Many unchanged paths at once: (source_id, path, previous run_id, disk_bytes, disk_mtime_ns)."""
         if not reused:
@@ -208,8 +201,9 @@ class Catalog:
         """
         detector_tables = detector_tables or {}
         if result.unchanged and prev is not None:
-            self.reuse_unit(run_id, result.source_id, result.path, prev, result.disk_bytes, result.disk_mtime_ns,
-                            result.disk_sha256)
+            # the worker hashed it: same content under a new mtime
+            self.reuse_units(run_id, [(result.source_id, result.path, prev.run_id, result.disk_bytes,
+                                       result.disk_mtime_ns)])
             return
         prev_versions = self.previous_members(prev) if prev else {}
         versions = [fr.version_id(result.source_id, result.read_config) for fr in result.files]
