@@ -38,7 +38,7 @@ def assess_manifest(loaded: LoadedManifest, archive_texts: dict[str, list[tuple[
 def archive_license_texts(loaded: LoadedManifest) -> dict[str, list[tuple[str, str]]]:
     """Licence files and cards inside each source's archives, read without a scan (for `license check`)."""
     from provenance.readers.streams import StreamError, is_archive_name, iter_archive
-    from provenance.scan import LICENSE_TEXT_MAX, expand_paths, is_license_like
+    from provenance.scan import expand_paths, license_member_bytes
 
     out: dict[str, list[tuple[str, str]]] = {}
     for source in loaded.manifest.sources:
@@ -48,9 +48,10 @@ def archive_license_texts(loaded: LoadedManifest) -> dict[str, list[tuple[str, s
             try:
                 with open(path, "rb") as raw:
                     for member in iter_archive(path, raw):
-                        if is_license_like(member.name) and member.size <= LICENSE_TEXT_MAX:
-                            text = member.stream.read().decode("utf-8", "replace")
-                            out.setdefault(source.id, []).append((f"{loaded.relative(path)}!{member.name}", text))
+                        data = license_member_bytes(member)
+                        if data is not None:
+                            out.setdefault(source.id, []).append(
+                                (f"{loaded.relative(path)}!{member.name}", data.decode("utf-8", "replace")))
             except (OSError, StreamError):  # a broken archive is the scan's finding, not the licence check's
                 continue
     return out

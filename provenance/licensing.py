@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -20,12 +20,10 @@ from provenance.licenses.detect import (
     is_license_file_name,
     license_from_dataset_card,
 )
-from provenance.licenses.normalize import NormalizedLicense, normalize
+from provenance.licenses.normalize import LicenseClass, NormalizedLicense, combine, normalize
 from provenance.manifest import Dataset, LoadedManifest, Source, is_known
 
-# Least to most restrictive. Unknown and unspecified are not cleared, so they rank above every real licence.
-USE_CLASS_ORDER = ("commercial", "non-commercial", "research-only", "unspecified", "unknown")
-FLAGS = ("attribution", "share_alike", "no_derivatives", "use_restrictions", "terms_of_service_restricted")
+FLAGS = tuple(f.name for f in fields(LicenseClass) if f.name != "use_class")
 PUBLIC_DOMAIN = {"CC0-1.0", "PDDL-1.0", "LicenseRef-Public-Domain", "Unlicense"}
 NOTICE_KINDS_AGAINST_PD = {"all_rights_reserved", "copyright_line", "zh_copyright", "zh_no_reprint"}
 LICENSE_FILE_MAX = 256 << 10
@@ -171,12 +169,11 @@ def assess_source(source: Source, detected: list[DetectedLicense], notices: dict
 
 
 def most_restrictive(licenses: Iterable[NormalizedLicense | dict[str, Any]]) -> dict[str, Any]:
-    """The most restrictive use class and the union of flags (the Data Provenance Initiative's rule)."""
-    items = [x if isinstance(x, dict) else x.as_dict() for x in licenses]
-    if not items:
-        return {"use_class": "unspecified", **{f: False for f in FLAGS}}
-    use_class = max((i["use_class"] for i in items), key=USE_CLASS_ORDER.index)
-    return {"use_class": use_class, **{f: any(bool(i.get(f)) for i in items) for f in FLAGS}}
+    """The most restrictive use class and the union of flags (the normaliser's `combine`), from licences or from
+    report dicts that carry `use_class` and the flags."""
+    classes = [x if isinstance(x, NormalizedLicense) else
+               LicenseClass(x["use_class"], **{f: bool(x.get(f)) for f in FLAGS}) for x in licenses]
+    return asdict(combine(classes))
 
 
 def source_findings(source: Source, lic: SourceLicense, intended_use: str) -> list[Finding]:

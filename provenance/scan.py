@@ -22,7 +22,8 @@ import pyarrow.parquet as pq
 from provenance.manifest import LoadedManifest, Source
 from provenance.readers import ReadSpec, StreamError, detect_format, is_archive_name, open_stream, read_records
 from provenance.readers.records import INVALID_ENCODING, REJECT_CODES
-from provenance.readers.streams import CHUNK, HashingReader, iter_archive, matches_any
+from provenance.licenses.detect import is_dataset_card_name, is_license_file_name
+from provenance.readers.streams import CHUNK, HashingReader, Member, iter_archive, matches_any
 
 ISSUES_KEPT_PER_CODE = 200  # per file: every record is counted, only the first few are itemised
 TEXT_BATCH_DOCS = 2048
@@ -330,9 +331,9 @@ def _scan_archive(planned: PlannedFile, source: Source, spec: ReadSpec, disk: An
     try:
         for member in iter_archive(planned.abs_path, disk):
             stream = member.stream
-            if is_license_like(member.name) and member.size <= LICENSE_TEXT_MAX:
+            data = license_member_bytes(member)
+            if data is not None:
                 # kept for the licence stage even when the members globs leave the file out of the data
-                data = stream.read()
                 result.license_texts.append((member.name, data.decode("utf-8", "replace")))
                 stream = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
             # `tar -C dir .` writes members as ./dir/...; globs are written without the ./
@@ -351,9 +352,9 @@ def _scan_archive(planned: PlannedFile, source: Source, spec: ReadSpec, disk: An
         result.error = ("no archive member matches " + ", ".join(members) if members else "the archive is empty")
 
 
-def is_license_like(member_name: str) -> bool:
-    """A licence file or dataset card, by its name (the licence stage reads these even outside `members`)."""
-    from provenance.licenses.detect import is_dataset_card_name, is_license_file_name
-
-    name = member_name.rsplit("/", 1)[-1]
-    return is_license_file_name(name) or is_dataset_card_name(name)
+def license_member_bytes(member: Member) -> bytes | None:
+    """The bytes of an archive member that is a licence file or dataset card (by name, and small), else None."""
+    name = member.name.rsplit("/", 1)[-1]
+    if member.size > LICENSE_TEXT_MAX or not (is_license_file_name(name) or is_dataset_card_name(name)):
+        return None
+    return member.stream.read()
