@@ -1,0 +1,1 @@
+"""PII detection: Chinese identifier recognizers for presidio and their validators."""
