@@ -28,6 +28,8 @@ class Detector:
     name: ClassVar[str]
     result_table: ClassVar[str]
     config_class: ClassVar[type[DetectorConfig]] = DetectorConfig
+    keeps_documents: bool = False  # True when process() holds documents back for finish() (the scanner then keeps
+                                   # every document's file index until the file is done)
 
     def __init__(self, config: DetectorConfig | None = None):
         self.config = config or self.config_class()
@@ -39,6 +41,10 @@ class Detector:
     def process(self, batch: pa.RecordBatch) -> pa.Table | None:
         """Analyse one batch with columns doc_id (string) and text (string)."""
         raise NotImplementedError
+
+    def finish(self) -> pa.Table | None:
+        """Called once after the last batch of a file: rows of work kept back (e.g. a sample), or None."""
+        return None
 
 
 _REGISTRY: dict[str, Callable[[], Detector]] = {}
@@ -56,5 +62,5 @@ def available() -> dict[str, Callable[[], Detector]]:
     return dict(_REGISTRY)
 
 
-def create(name: str) -> Detector:
-    return _REGISTRY[name]()
+def create(name: str, config: DetectorConfig | None = None) -> Detector:
+    return _REGISTRY[name](config)

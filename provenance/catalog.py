@@ -232,6 +232,12 @@ class Catalog:
                 self.con.execute(sql("mark_stage_pending"), [stage, config_hash])
                 table = detector_tables.get(stage)
                 shard = result.detector_shards.get(stage)
+                # rows of another config of this stage (e.g. a sample, now the full set) are replaced, not added to
+                self.con.execute("DELETE FROM stage_results WHERE stage = ? AND version_id IN "
+                                 "(SELECT version_id FROM unit_map WHERE pending)", [stage])
+                if table:
+                    self.con.execute(f"DELETE FROM {table} WHERE version_id IN "
+                                     "(SELECT version_id FROM unit_map WHERE pending)")
                 if table and shard:
                     self.con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (file_index, is_new, pending) "
                                      "FROM read_parquet(?) JOIN unit_map USING (file_index) WHERE pending", [shard])

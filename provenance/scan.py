@@ -49,6 +49,8 @@ class BatchDetector(Protocol):
 
     def process(self, batch: pa.RecordBatch) -> pa.Table | None: ...
 
+    def finish(self) -> pa.Table | None: ...
+
 
 @dataclass(frozen=True)
 class PlannedFile:
@@ -174,6 +176,9 @@ class _Sink:
         self.text_files: list[int] = []
         self.text_bytes = 0
         self.det_writers: dict[str, pq.ParquetWriter] = {}
+        self.file_of: dict[str, int] = {}  # doc_id → file index, for detector rows
+        # a detector that keeps documents back until finish() needs the file index of any document of the unit
+        self.detectors_keep_texts = any(getattr(d, "keeps_documents", False) for d in detectors)
 
     def add(self, file_index: int, ordinal: int, doc_id: str, line: int | None, text: str) -> int:
         """Record one document; returns its UTF-8 size."""
@@ -219,23 +224,29 @@ class _Sink:
         if not self.texts:
             return
         batch = pa.record_batch({"doc_id": self.text_ids, "text": self.texts})
-        file_of = dict(zip(self.text_ids, self.text_files))
+        self.file_of.update(zip(self.text_ids, self.text_files))
         for det in self.detectors:
-            out = det.process(batch)
-            if out is None or out.num_rows == 0:
-                continue
-            ids = out.column("doc_id").to_pylist()
-            out = out.append_column("file_index", pa.array([file_of[i] for i in ids], pa.int32()))
-            writer = self.det_writers.get(det.name)
-            if writer is None:
-                path = os.path.join(self.shard_dir, f"{self.stem}.{det.name}.parquet")
-                writer = self.det_writers[det.name] = pq.ParquetWriter(path, out.schema)
-            writer.write_table(out)
+            self._write_detector(det.name, det.process(batch))
         self.texts, self.text_ids, self.text_files, self.text_bytes = [], [], [], 0
+        if not self.detectors_keep_texts:
+            self.file_of = {}
+
+    def _write_detector(self, name: str, out: pa.Table | None) -> None:
+        if out is None or out.num_rows == 0:
+            return
+        ids = out.column("doc_id").to_pylist()
+        out = out.append_column("file_index", pa.array([self.file_of[i] for i in ids], pa.int32()))
+        writer = self.det_writers.get(name)
+        if writer is None:
+            path = os.path.join(self.shard_dir, f"{self.stem}.{name}.parquet")
+            writer = self.det_writers[name] = pq.ParquetWriter(path, out.schema)
+        writer.write_table(out)
 
     def close(self, result: ScanUnitResult) -> None:
         self._flush_docs()
         self._flush_texts()
+        for det in self.detectors:
+            self._write_detector(det.name, det.finish())
         if self.writer is not None:
             self.writer.close()
             result.documents_shard = self.doc_path

@@ -1,0 +1,416 @@
+"""The PII engine: presidio recognizers, run only where a cheap candidate pass says they can match.
+
+presidio's `AnalyzerEngine` runs every recognizer's regexes over the whole text and a spaCy pipeline over it too:
+≈ 0.15 MB/s per core with a blank pipeline. Almost all text holds no identifier at all, so `PiiEngine.analyze`:
+
+1. converts fullwidth characters to halfwidth (`to_halfwidth`: same length, offsets do not move);
+2. runs ONE google-re2 pattern, the alternation of every recognizer's trigger, over the document (hundreds of MB/s;
+   RE2 is linear-time, so no input can make it slow);
+3. cuts a window of `window` characters around each hit (merged when they overlap, widened to a word edge);
+4. in each window runs the presidio recognizers whose own trigger matches there, then presidio's context enhancer on
+   the window's tokens, its score threshold and its duplicate removal: the very functions `AnalyzerEngine.analyze`
+   calls, so a result means the same as presidio's.
+
+`analyze_presidio` is presidio's `AnalyzerEngine.analyze` on the whole document with the same recognizers, NLP
+engine, enhancer and threshold: the reference the parity test and the benchmark compare against.
+
+Language: "zh", "en", or "auto" (per document, by the share of CJK characters among letters). Chinese text gets the
+Chinese recognizers plus the language-neutral ones (e-mail, IP address, crypto wallet); English text gets presidio's
+predefined recognizers (see recognizers_en) plus the same e-mail recognizer.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import re2
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecognizer, SpacyRecognizer
+
+from detectors.pii import recognizers_en, recognizers_zh
+from detectors.pii.nlp import OfflineNlpEngine
+from detectors.pii.validators import to_halfwidth
+
+__all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
+
+LANGUAGES = ("zh", "en")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class PiiResult:
+    entity_type: str
+    start: int  # character offsets into the original text
+    end: int
+    score: float
+    recognizer: str
+
+
+def detect_language(text: str, sample: int = 2000) -> str:
+    """'zh' when CJK characters are at least 30% of the letters in the first `sample` characters, else 'en'."""
+    head = text[:sample]
+    cjk = len(_CJK.findall(head))
+    if not cjk:
+        return "en"
+    latin = len(_LATIN.findall(head))
+    return "zh" if cjk >= 0.3 * (cjk + latin / 5) else "en"  # ~5 Latin letters make one word, like one CJK char
+
+
+def _entity(recognizer: EntityRecognizer) -> str:
+    return recognizer.supported_entities[0]
+
+
+@lru_cache(maxsize=1)
+def _sensitive_table() -> dict[str, bool]:
+    table = dict(recognizers_en.SENSITIVE)
+    table.update({r.ENTITY: bool(r.SENSITIVE) for r in recognizers_zh.chinese_recognizers("zh")})
+    return table
+
+
+def is_sensitive(entity_type: str) -> bool:
+    """Sensitive personal information (PIPL Art. 28, TC260-003 §5.2 c): ID numbers, financial accounts, passports."""
+    return _sensitive_table().get(entity_type, False)
+
+
+def _description(recognizer: EntityRecognizer) -> str:
+    if getattr(recognizer, "DESCRIPTION", None):
+        return recognizer.DESCRIPTION
+    if isinstance(recognizer, SpacyRecognizer):
+        return "named-entity model (installed spaCy model); scores as the model gives them"
+    return recognizers_en.DESCRIPTIONS.get(_entity(recognizer), recognizer.name)
+
+
+def _trigger(recognizer: EntityRecognizer) -> str:
+    trigger = getattr(recognizer, "TRIGGER", None) or recognizers_en.TRIGGERS.get(_entity(recognizer))
+    if not trigger:
+        raise ValueError(f"recognizer {recognizer.name} has no trigger: the engine cannot find its candidates")
+    return trigger
+
+
+class _LanguagePlan:
+    """What one language needs: its recognizers, each with a compiled trigger, and the combined trigger."""
+
+    def __init__(self, recognizers: list[EntityRecognizer], ner: EntityRecognizer | None):
+        self.recognizers = recognizers
+        # per window, Python's re is cheaper than a call into RE2 (whose wrapper converts offsets in Python)
+        self.gates = [(r, re.compile(_trigger(r)).finditer) for r in recognizers]
+        self.combined = re2.compile("|".join(f"(?:{_trigger(r)})" for r in recognizers))
+        self.ner = ner
+        self.entities = sorted({e for r in recognizers for e in r.supported_entities}
+                               | (set(ner.supported_entities) if ner else set()))
+        self.context: dict[str, list[str]] = {}
+        for r in recognizers:
+            self.context.setdefault(_entity(r), []).extend(r.context or [])
+
+
+class PiiEngine:
+    """Find personal information in text; see the module docstring for how.
+
+    `ner_models` maps a language to an installed spaCy model (e.g. {"en": "en_core_web_sm"}) whose named entities
+    add PERSON results; without one, names are found only by the Chinese keyword patterns.
+    """
+
+    def __init__(self, languages: Iterable[str] = LANGUAGES, ner_models: dict[str, str] | None = None,
+                 score_threshold: float = 0.4, window: int = 64):
+        self.languages = tuple(languages)
+        unknown = set(self.languages) - set(LANGUAGES)
+        if unknown:
+            raise ValueError(f"unsupported language(s) {sorted(unknown)}; supported: {', '.join(LANGUAGES)}")
+        ner_models = dict(ner_models or {})
+        self.score_threshold = score_threshold
+        self.window = window
+        self.nlp = OfflineNlpEngine({lang: ner_models.get(lang) for lang in self.languages})
+        self.nlp.load()
+        self.plans: dict[str, _LanguagePlan] = {}
+        all_recognizers: list[EntityRecognizer] = []
+        for lang in self.languages:
+            recs = self._recognizers(lang)
+            ner = SpacyRecognizer(supported_language=lang, supported_entities=["PERSON"]) \
+                if self.nlp.has_ner(lang) else None
+            self.plans[lang] = _LanguagePlan(recs, ner)
+            all_recognizers += recs + ([ner] if ner else [])
+        registry = RecognizerRegistry(recognizers=all_recognizers, supported_languages=list(self.languages))
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp,
+                                       supported_languages=list(self.languages),
+                                       default_score_threshold=score_threshold,
+                                       context_aware_enhancer=LemmaContextAwareEnhancer())
+
+    @staticmethod
+    def _recognizers(lang: str) -> list[EntityRecognizer]:
+        if lang == "zh":
+            return [*recognizers_zh.chinese_recognizers("zh"),
+                    IpRecognizer(supported_language="zh"), CryptoRecognizer(supported_language="zh")]
+        email = [r for r in recognizers_zh.chinese_recognizers("en") if r.ENTITY in recognizers_zh.NEUTRAL]
+        return [*recognizers_en.english_recognizers("en"), *email]
+
+    # -- public API ----------------------------------------------------------------------------------------------
+
+    def entities(self, language: str) -> list[str]:
+        return self.plans[language].entities
+
+    def context_words(self, entity_type: str, language: str) -> list[str]:
+        """The context words of the recognizers of an entity type (kept visible in masked excerpts)."""
+        return self.plans[language].context.get(entity_type, [])
+
+    def entity_table(self) -> list[dict]:
+        """Every entity type: the languages it is looked for in, whether it is sensitive, how it is validated."""
+        rows: dict[str, dict] = {}
+        for lang, plan in self.plans.items():
+            for rec in plan.recognizers + ([plan.ner] if plan.ner else []):
+                entity = _entity(rec)
+                row = rows.setdefault(entity, {"entity_type": entity, "languages": [], "sensitive": is_sensitive(entity),
+                                               "recognizer": rec.name, "validation": _description(rec)})
+                row["languages"].append(lang)
+        return sorted(rows.values(), key=lambda r: r["entity_type"])
+
+    def language_of(self, text: str, language: str = "auto") -> str:
+        if language == "auto":
+            lang = detect_language(text)
+            return lang if lang in self.plans else self.languages[0]
+        if language not in self.plans:
+            raise ValueError(f"language {language!r} is not loaded; loaded: {', '.join(self.languages)}")
+        return language
+
+    def analyze(self, text: str, language: str = "auto") -> list[PiiResult]:
+        """Candidate pass, then presidio on windows (fast path)."""
+        return self.analyze_many([text], language)[0]
+
+    def analyze_many(self, texts: list[str], language: str = "auto") -> list[list[PiiResult]]:
+        """`analyze` for a batch: one candidate pass over all texts of a language (joined), then windows per text."""
+        langs = [self.language_of(t, language) for t in texts]
+        out: list[list[PiiResult]] = [[] for _ in texts]
+        for lang in dict.fromkeys(langs):
+            plan = self.plans[lang]
+            idx = [i for i, x in enumerate(langs) if x == lang]
+            norms = [fold(texts[i]) for i in idx]
+            spans = _candidates(norms, plan.combined)
+            for k, i in enumerate(idx):
+                norm = norms[k]
+                results: list[RecognizerResult] = []
+                for a, b in self._windows(norm, spans[k]):
+                    results += self._analyze_region(norm, a, b, lang, plan)
+                if plan.ner is not None:  # a model's names need the whole document: no candidate pass finds them
+                    artifacts = self.nlp.process_text(norm, lang)
+                    ner = plan.ner.analyze(norm, plan.ner.supported_entities, artifacts)
+                    results += [r for r in ner if r.score >= self.score_threshold]
+                out[i] = self._finish(results)
+        return out
+
+    def analyze_presidio(self, text: str, language: str = "auto") -> list[PiiResult]:
+        """presidio's AnalyzerEngine on the whole (folded) document: the reference."""
+        lang = self.language_of(text, language)
+        norm = fold(text)
+        results = self.analyzer.analyze(norm, language=lang, entities=self.plans[lang].entities,
+                                        score_threshold=self.score_threshold)
+        return self._finish(results)
+
+    # -- internals -----------------------------------------------------------------------------------------------
+
+    def _windows(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return _merge(text, spans, NUMBER_MARGIN, self.window)
+
+    def _analyze_region(self, text: str, a: int, b: int, lang: str, plan: _LanguagePlan) -> list[RecognizerResult]:
+        """Each recognizer whose trigger occurs in text[a:b], on windows around its own trigger hits only."""
+        region = text[a:b]
+        out: list[RecognizerResult] = []
+        for rec, finditer in plan.gates:
+            spans = [(a + m.start(), a + m.end()) for m in finditer(region)]
+            if not spans:
+                continue
+            entity = _entity(rec)
+            adjust = HIT_ADJUST.get(entity)
+            if adjust is not None:
+                spans = [span for span in (adjust(text, s, e) for s, e in spans) if span is not None]
+            after = self.window if entity in KEYWORD_TRIGGERED else NUMBER_MARGIN
+            for wa, wb in _merge(text, spans, NUMBER_MARGIN, after):
+                out += self._run(rec, text, wa, wb, lang)
+        return out
+
+    def _run(self, rec: EntityRecognizer, text: str, a: int, b: int, lang: str) -> list[RecognizerResult]:
+        """One recognizer on text[a:b]; context words are looked for up to `window` characters further left."""
+        chunk = text[a:b]
+        found = rec.analyze(text=chunk, entities=rec.supported_entities, nlp_artifacts=None)
+        if not found:
+            return []
+        for r in found:
+            r.recognition_metadata = r.recognition_metadata or {}
+            r.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, rec.id)
+            r.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, rec.name)
+        kept = []
+        n = len(text)
+        for r in found:
+            # a result touching a window edge that cuts a word may be an artefact of the cut: drop it
+            if (r.start == 0 and a > 0 and _joined(text, a)) or (r.end == len(chunk) and b < n and _joined(text, b)):
+                continue
+            r.start += a
+            r.end += a
+            kept.append(r)
+        # presidio's enhancer only raises a score, capped at 1.0: results already at 1.0 need no tokens
+        if kept and rec.context and any(r.score < 1.0 for r in kept):
+            ca = _snap_left(text, max(0, a - self.window))
+            for r in kept:
+                r.start -= ca
+                r.end -= ca
+            kept = self.analyzer._enhance_using_context(text[ca:b], _Results(kept), self.nlp.tokenize(text[ca:b], lang),
+                                                        [rec], None)
+            for r in kept:
+                r.start += ca
+                r.end += ca
+        return [r for r in kept if r.score >= self.score_threshold]
+
+    def _finish(self, results: list[RecognizerResult]) -> list[PiiResult]:
+        results = EntityRecognizer.remove_duplicates(results)
+        out = [PiiResult(r.entity_type, r.start, r.end, round(float(r.score), 4),
+                         (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
+               for r in results]
+        out.sort(key=lambda r: (r.start, r.end, r.entity_type))
+        return out
+
+
+class _Results(list):
+    """Results handed to presidio's context enhancer, which deep-copies them before changing scores.
+
+    Deep-copying a result copies its explanation and pattern objects: ~1 ms a window, more than everything else
+    the window costs. The enhancer changes only the score and the explanation, so one level of copy is as safe.
+    """
+
+    def __deepcopy__(self, memo: dict) -> list:
+        out = []
+        for r in self:
+            c = copy.copy(r)
+            if r.analysis_explanation is not None:
+                c.analysis_explanation = copy.copy(r.analysis_explanation)
+            if r.recognition_metadata is not None:
+                c.recognition_metadata = dict(r.recognition_metadata)
+            out.append(c)
+        return out
+
+
+_SEPARATOR = b"\n\x00\n"  # between joined texts: no trigger can match across it
+_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20]")
+
+
+def fold(text: str) -> str:
+    """to_halfwidth when the text has a fullwidth digit, letter or @ (what identifiers are made of).
+
+    Folding costs a pass of str.translate (~30 MB/s on CJK text, whose punctuation is fullwidth), so text without
+    fullwidth letters or digits is left as it is; recognizers accept both ':' and '：' and the like.
+    """
+    return to_halfwidth(text) if _FULLWIDTH_ALNUM.search(text) else text
+
+
+def _candidates(texts: list[str], combined) -> list[list[tuple[int, int]]]:
+    """Character spans of trigger hits in each text, from one RE2 pass over the UTF-8 of all texts joined.
+
+    RE2 runs on bytes (its Python wrapper turns byte offsets into character offsets slowly on str input); hits
+    are few, so their byte offsets are converted here, incrementally per text.
+    """
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    starts, pos = [], 0
+    for e in encoded:
+        starts.append(pos)
+        pos += len(e) + len(_SEPARATOR)
+    joined = _SEPARATOR.join(encoded)
+    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    k, last_byte, last_char = -1, 0, 0
+    for m in combined.finditer(joined):
+        bs, be = m.span()
+        j = bisect_right(starts, bs) - 1
+        data, base = encoded[j], starts[j]
+        bs, be = max(bs - base, 0), min(be - base, len(data))
+        if bs >= len(data) or be <= 0:
+            continue  # a match inside a separator
+        if j != k:
+            k, last_byte, last_char = j, 0, 0
+        if bs < last_byte:  # cannot happen (matches are in order), but never convert backwards
+            last_byte, last_char = 0, 0
+        cs = last_char + len(data[last_byte:bs].decode("utf-8", "surrogatepass"))
+        ce = cs + len(data[bs:be].decode("utf-8", "surrogatepass"))
+        last_byte, last_char = bs, cs
+        spans[j].append((cs, ce))
+    return spans
+
+
+# Recognizers whose trigger is the keyword before the value (QQ号, 姓名, 地址, 护照…): the value can start up to 48
+# characters after the trigger; every other trigger lies inside the value, and a few characters around it are all
+# a pattern's boundaries (or libphonenumber's checks) look at.
+KEYWORD_TRIGGERED = {"CN_QQ", "CN_WECHAT", "CN_PERSON_NAME", "CN_ADDRESS", "CN_PASSPORT", "CN_TRAVEL_PERMIT"}
+NUMBER_MARGIN = 24
+_LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
+_DIGIT_BLOCK = re.compile(r"\d+")
+_PHONE_RUN = frozenset("0123456789 \t\n().-/+")
+
+
+def _email_hit(text: str, s: int, e: int) -> tuple[int, int]:
+    """The trigger is the '@': start the hit where the local part starts (Exchange addresses run to 100+ chars)."""
+    i, stop = s, max(0, s - 256)
+    while i > stop and text[i - 1] in _LOCAL_PART:
+        i -= 1
+    return (i, e)
+
+
+def _phone_hit(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """None when no valid number can be there: libphonenumber's VALID leniency needs a whole national number
+    (9+ digits in the US, GB, IN and AU plans) or a +country-code number; the digit run around the hit has fewer.
+    This keeps e-mail header noise (times, short ids) away from the matcher, the costliest step of the engine."""
+    a, b = s, e
+    while a > 0 and s - a < 40 and text[a - 1] in _PHONE_RUN:
+        a -= 1
+    while b < len(text) and b - e < 40 and text[b] in _PHONE_RUN:
+        b += 1
+    run = text[a:b]
+    digits = sum(ch.isdigit() for ch in run)
+    if digits < 9 and not ("+" in run and digits >= 7):
+        return None
+    hit = text[s:e]
+    # one token holding a 12+ digit block (message ids like 18782981.1075855378110): longer than any national
+    # number of these plans, and not an international one (no +, 00 or 011 prefix)
+    if not any(ch.isspace() for ch in hit):
+        for block in _DIGIT_BLOCK.findall(hit):
+            if len(block) >= 12 and not block.startswith(("00", "011")):
+                return None
+    return (s, e)
+
+
+# hits of some triggers are moved (e-mail) or dropped when they cannot hold a value (phone): see each function
+HIT_ADJUST = {"EMAIL_ADDRESS": _email_hit, "PHONE_NUMBER": _phone_hit}
+
+
+def _merge(text: str, spans: list[tuple[int, int]], before: int, after: int) -> list[tuple[int, int]]:
+    """Windows [start - before, end + after] around spans, merged when they overlap, widened to word edges."""
+    n = len(text)
+    windows: list[tuple[int, int]] = []
+    for s, e in spans:
+        a, b = max(0, s - before), min(n, e + after)
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(b, windows[-1][1]))
+        else:
+            windows.append((a, b))
+    return [(_snap_left(text, a), _snap_right(text, b)) for a, b in windows]
+
+
+def _joined(text: str, i: int) -> bool:
+    """True when position i is inside a run of word characters (the cut would split a token)."""
+    return text[i - 1].isalnum() and text[i].isalnum()
+
+
+def _snap_left(text: str, a: int, limit: int = 24) -> int:
+    """Move a window start left to a whitespace or punctuation edge (at most `limit` characters)."""
+    stop = max(0, a - limit)
+    while a > stop and _joined(text, a):
+        a -= 1
+    return a
+
+
+def _snap_right(text: str, b: int, limit: int = 24) -> int:
+    stop = min(len(text), b + limit)
+    while b < stop and _joined(text, b):
+        b += 1
+    return b

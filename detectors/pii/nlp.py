@@ -1,0 +1,119 @@
+"""An offline NLP engine for presidio: blank spaCy pipelines built locally, or a model the user installed.
+
+presidio's default engine downloads `en_core_web_lg` at run time (there is no internet here, and a 500 MB model is
+not what a regex recognizer needs). `OfflineNlpEngine` builds `spacy.blank(lang)` for each language instead, and
+loads an installed spaCy package only when the user names one (`--pii-ner-model en=en_core_web_sm`); a named model
+that is not installed is an error, never a download.
+
+Two fixes make presidio's context words work with blank pipelines (both are measured pitfalls):
+- A blank pipeline has no lemmatizer, so every lemma is "" and `LemmaContextAwareEnhancer` never matches a context
+  word. Lemmas fall back to the lower-cased token text.
+- spaCy's blank Chinese tokenizer cuts every character apart (`电话` → `电`, `话`), so a two-character context word
+  is never a substring of one token. Chinese text is tokenized by `RunTokenizer` instead: a run of CJK characters, a
+  run of Latin letters, a run of digits and each other non-space character are tokens. A CJK run holds the words
+  before an identifier ("联系电话", "请加微信") and presidio's substring matching finds the context word in it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import spacy
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from spacy.tokens import Doc
+
+__all__ = ["OfflineNlpEngine", "RunTokenizer", "NlpModelMissing"]
+
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+|\S")
+
+
+class NlpModelMissing(RuntimeError):
+    """A spaCy model the user asked for is not installed (we never download one)."""
+
+
+class RunTokenizer:
+    """Tokenizer for Chinese: CJK runs, Latin-letter runs, digit runs, single other characters."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for m in _TOKEN.finditer(text):
+            end = m.end()
+            words.append(m.group())
+            spaces.append(end < len(text) and text[end].isspace())
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        return doc
+
+    # spaCy calls these when it serialises a pipeline; a tokenizer without state has nothing to write
+    def to_bytes(self, **_kw) -> bytes:
+        return b""
+
+    def from_bytes(self, _data: bytes, **_kw) -> "RunTokenizer":
+        return self
+
+
+class OfflineNlpEngine(SpacyNlpEngine):
+    """presidio NlpEngine over blank spaCy pipelines (or installed models), never downloading anything.
+
+    `models` maps a language code to an installed spaCy package name, or to None for a blank pipeline.
+    """
+
+    def __init__(self, models: dict[str, str | None]):
+        super().__init__(models=[{"lang_code": lang, "model_name": name or f"blank:{lang}"}
+                                 for lang, name in models.items()])
+        self.model_names = dict(models)
+        self._stop_cache: dict[tuple[str, str], bool] = {}
+        self._punct_cache: dict[tuple[str, str], bool] = {}
+
+    def load(self) -> None:
+        self.nlp = {}
+        for lang, name in self.model_names.items():
+            if name:
+                if not (spacy.util.is_package(name) or Path(name).exists()):
+                    raise NlpModelMissing(
+                        f"spaCy model {name!r} for {lang!r} is not installed; install it into this environment "
+                        f"(e.g. pip install {name}) or leave it out to use the blank pipeline")
+                self.nlp[lang] = spacy.load(name)
+            else:
+                nlp = spacy.blank(lang)
+                if lang == "zh":
+                    nlp.tokenizer = RunTokenizer(nlp.vocab)
+                self.nlp[lang] = nlp
+
+    def has_ner(self, language: str) -> bool:
+        return bool(self.model_names.get(language)) and "ner" in self.nlp[language].pipe_names
+
+    def tokenize(self, text: str, language: str) -> NlpArtifacts:
+        """NLP artifacts from the tokenizer alone: what context enhancement needs, without running a model."""
+        doc = self.nlp[language].make_doc(text)
+        return NlpArtifacts(entities=[], tokens=doc, tokens_indices=[t.idx for t in doc],
+                            lemmas=[t.lemma_ or t.lower_ for t in doc], nlp_engine=self, language=language,
+                            scores=[])
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        artifacts = super()._doc_to_nlp_artifact(doc, language)
+        # blank pipelines have no lemmatizer: use the lower-cased text so context words can match
+        if any(not lemma for lemma in artifacts.lemmas):
+            artifacts.lemmas = [lemma or tok.lower_ for lemma, tok in zip(artifacts.lemmas, doc)]
+            artifacts.keywords = artifacts.set_keywords(self, artifacts.lemmas, language)
+        return artifacts
+
+    # presidio asks these for every lemma of every text; a vocab lookup creates a lexeme each time
+    def is_stopword(self, word: str, language: str) -> bool:
+        return self._lexeme_flag(self._stop_cache, word, language, "is_stop")
+
+    def is_punct(self, word: str, language: str) -> bool:
+        return self._lexeme_flag(self._punct_cache, word, language, "is_punct")
+
+    def _lexeme_flag(self, cache: dict[tuple[str, str], bool], word: str, language: str, flag: str) -> bool:
+        key = (word, language)
+        hit = cache.get(key)
+        if hit is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            hit = cache[key] = getattr(self.nlp[language].vocab[word], flag)
+        return hit

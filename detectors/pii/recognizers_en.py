@@ -1,0 +1,82 @@
+"""presidio's predefined recognizers kept for English text, each with the trigger the engine's candidate pass uses.
+
+Kept: identifiers that are personal information and that a pattern plus a validator (checksum, phone-number
+metadata) recognise reliably.
+
+Left out on purpose, because on training corpora they report what is not personal information:
+- DATE_TIME: every article has dates; a date alone identifies no one.
+- URL: web text is full of links; a URL is not a person (domains are counted by the diversity stage).
+- US_DRIVER_LICENSE, US_BANK_NUMBER, MEDICAL_LICENSE: their patterns match ordinary words and any 8-17 digit
+  number, so nearly every hit is noise without a model to decide.
+- UK_NHS: its 3-3-4 pattern is the North-American phone layout; one in eleven US phone numbers passes its checksum.
+- PERSON, LOCATION, NRP: need a named-entity model; used when the user installs one (see OfflineNlpEngine).
+
+A trigger is an RE2 pattern (no lookaround): every span the recognizer returns contains the start of a trigger
+match. The engine runs one alternation of all triggers over the text and presidio only on windows around hits.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    CryptoRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+    UsItinRecognizer,
+    UsPassportRecognizer,
+    UsSsnRecognizer,
+)
+
+__all__ = ["english_recognizers", "TRIGGERS", "SENSITIVE", "DESCRIPTIONS", "PHONE_REGIONS"]
+
+# Regions whose national formats libphonenumber tries (numbers written with +country code are found whatever the
+# region). presidio's default list holds "UK" and "FE", which are no region codes (GB is the UK's), and CA, whose
+# numbers the US pass already finds (one North-American plan): each region is a full pass of the matcher, the
+# costliest step of the engine, so the list is the English-speaking regions whose corpora we audit.
+PHONE_REGIONS = ("US", "GB", "IN", "AU")
+
+TRIGGERS = {
+    # 13-19 digits in groups: the presidio pattern is 4 digits then groups of 3-5 with optional '-' or ' '
+    "CREDIT_CARD": r"\d{4}[- ]?\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}",
+    # base58/bech32 wallet addresses: 26+ letters and digits after '1', '3' or 'bc1'
+    "CRYPTO": r"(?i:bc1|[13])(?i:[a-z0-9]){25}",
+    "IBAN_CODE": r"[A-Z]{2}[0-9]{2}[ -]?[A-Z0-9]{4}",
+    # IPv4 dotted quad; IPv6 has at least two colons: 'h:h:', 'h::' or '::h' (a bare '::' scores below threshold)
+    "IP_ADDRESS": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|(?i:[0-9a-f]{1,4}:[0-9a-f]{0,4}:|::[0-9a-f])",
+    # phonenumbers finds numbers of 7+ digits with separators between them. '/' is left out: a number written
+    # 212/555-0188 still has a 7-digit run inside it, and slash dates with times (10/24/2000 11:05), which fill
+    # e-mail headers, then trigger nothing (libphonenumber rejects them anyway, at a cost)
+    "PHONE_NUMBER": r"(?:\d[\s().\-]{0,3}){6,}\d",
+    "US_SSN": r"\d{3}[- .]?\d{2}[- .]?\d{4}|\d{5}-\d{4}|\d{3}-\d{6}",
+    "US_ITIN": r"9\d{2}[- ]?\d{2}[- ]?\d{4}",
+    "US_PASSPORT": r"(?i:[a-z0-9])\d{8}",
+}
+
+SENSITIVE = {"CREDIT_CARD": True, "CRYPTO": False, "IBAN_CODE": True, "IP_ADDRESS": False, "PHONE_NUMBER": False,
+             "US_SSN": True, "US_ITIN": True, "US_PASSPORT": True}
+
+DESCRIPTIONS = {
+    "CREDIT_CARD": "presidio: 13-19 digits in groups, Luhn checksum; context words raise the score",
+    "CRYPTO": "presidio: bitcoin address, base58check / bech32 checksum",
+    "IBAN_CODE": "presidio: country code, check digits and country length, ISO 13616 mod-97",
+    "IP_ADDRESS": "presidio: IPv4 / IPv6 address, parsed by the ipaddress module",
+    "PHONE_NUMBER": "presidio: libphonenumber match and validation (national formats of US/CA, GB, IN, AU; any +country)",
+    "US_SSN": "presidio: 9 digits in SSN layout, invalid area/group/serial rejected; bare digits need context",
+    "US_ITIN": "presidio: 9 digits starting with 9 and an ITIN group; needs context words unless formatted",
+    "US_PASSPORT": "presidio: 9 digits or a letter and 8 digits; found only with context words (passport…)",
+}
+
+
+def english_recognizers(language: str = "en") -> list[EntityRecognizer]:
+    return [
+        CreditCardRecognizer(supported_language=language),
+        CryptoRecognizer(supported_language=language),
+        IbanRecognizer(supported_language=language),
+        IpRecognizer(supported_language=language),
+        PhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS),
+        UsSsnRecognizer(supported_language=language),
+        UsItinRecognizer(supported_language=language),
+        UsPassportRecognizer(supported_language=language),
+    ]
