@@ -23,11 +23,13 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 
 import detectors
-from provenance.catalog import Catalog
+from detectors.base import DetectorConfig
+from provenance.catalog import Catalog, sql
 from provenance.disclosure import build_disclosure, write_disclosure
 from provenance.errors import InputError
 from provenance.license_stage import run_license_stage, write_attribution
 from provenance.manifest import Source, load_manifest
+from provenance.pii_stage import consent_bases, pii_findings, pii_key, pii_summary
 from provenance.planning import ScanBatch, plan_audit
 from provenance.readers import ReadSpec
 from provenance.scan import ScanUnitResult, read_spec, scan_unit
@@ -65,17 +67,46 @@ class AuditResult:
     seconds: float
 
 
+@dataclass(frozen=True)
+class PiiOptions:
+    """Options of the PII stage (`--pii-*` on the command line)."""
+
+    language: str = "auto"
+    sample: int = 0           # documents per source; 0 = all
+    seed: int = 0
+    ner_models: tuple[tuple[str, str], ...] = ()
+
+    def recorded(self) -> dict[str, Any]:
+        return {"language": self.language, "sample": self.sample, "seed": self.seed,
+                "ner_models": dict(self.ner_models)}
+
+
+def detector_configs(names: list[str], db: str, pii: PiiOptions) -> dict[str, DetectorConfig]:
+    """Each detector stage's config; the PII key is read here, in the flow, and never becomes a flow parameter."""
+    configs: dict[str, DetectorConfig] = {}
+    for name in names:
+        if name == "pii":
+            from detectors.pii.detector import PiiConfig
+
+            configs[name] = PiiConfig(language=pii.language, sample=pii.sample, seed=pii.seed,
+                                      ner_models=pii.ner_models, key=pii_key(db))
+        else:
+            configs[name] = detectors.available()[name].config_class()  # type: ignore[attr-defined]
+    return configs
+
+
 @task(name="scan-files", cache_policy=NONE)
 def scan_files(batch: ScanBatch, source: Source, spec: ReadSpec, shard_dir: str,
-               stage_names: list[str]) -> list[ScanUnitResult]:
+               configs: dict[str, DetectorConfig]) -> list[ScanUnitResult]:
     """Read a batch of one source's files into shard files; detectors are built here, in the worker."""
-    stage_detectors = [detectors.create(n) for n in stage_names]
+    stage_detectors = [detectors.create(n, c) for n, c in configs.items()]
     return [scan_unit(planned, source, spec, shard_dir, stage_detectors, source.members) for planned in batch.files]
 
 
 @flow(name="audit-corpus", log_prints=False, validate_parameters=False)
 def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow_outside: bool = False,
-                 max_record_mb: int = 16, show_progress: bool = False) -> dict[str, Any]:
+                 max_record_mb: int = 16, show_progress: bool = False,
+                 pii: PiiOptions = PiiOptions()) -> dict[str, Any]:
     started = time.perf_counter()
     log = get_run_logger()
     loaded = load_manifest(manifest_path, allow_outside=allow_outside)
@@ -83,15 +114,17 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
     max_record_bytes = max_record_mb << 20
     detector_names = [s for s in stages if s not in BUILTIN_STAGES]
     detector_tables = {n: detectors.available()[n].result_table for n in detector_names}  # type: ignore[attr-defined]
-    detector_configs = {n: detectors.create(n).config_hash() for n in detector_names}
+    configs = detector_configs(detector_names, db, pii)
+    config_hashes = {n: detectors.create(n, c).config_hash() for n, c in configs.items()}
     out_dir = Path(out)
     catalog = Catalog.open(db)
     run_id = catalog.start_run(loaded, stages, {
         "dataset": loaded.manifest.dataset.model_dump(exclude_none=True),
-        "max_record_mb": max_record_mb, "allow_outside": allow_outside})
+        "max_record_mb": max_record_mb, "allow_outside": allow_outside,
+        **({"pii": pii.recorded()} if "pii" in stages else {})})
     shard_dir = out_dir / f".shards-{run_id}"
     try:
-        plan = plan_audit(loaded, catalog, run_id, max_record_bytes, detector_configs)
+        plan = plan_audit(loaded, catalog, run_id, max_record_bytes, config_hashes)
         log.info("run %s: %d files to read (%.1f MB) in %d tasks, %d unchanged", run_id, plan.files_to_read,
                  plan.bytes_to_read / 1e6, len(plan.batches), len(plan.reuse))
         catalog.reuse_units(run_id, [(p.source_id, p.path, prev.run_id, p.disk_bytes, p.disk_mtime_ns)
@@ -102,7 +135,7 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         with _progress(show_progress, plan.bytes_to_read) as advance:
             futures = [scan_files.submit(batch, sources[batch.source_id],
                                          read_spec(sources[batch.source_id], max_record_bytes), str(shard_dir),
-                                         detector_names) for batch in plan.batches]
+                                         configs) for batch in plan.batches]
             for future in as_completed(futures):
                 for unit in future.result():
                     catalog.load_unit(run_id, unit, plan.previous.get((unit.source_id, unit.path)), detector_tables)
@@ -115,6 +148,10 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         catalog.add_findings(run_id, scan_findings(catalog, run_id))
         if "license" in stages:
             catalog.add_findings(run_id, run_license_stage(catalog, loaded, run_id, notices_ran="notices" in stages))
+        if "pii" in stages:
+            documents = {r["source_id"]: r["documents"] for r in catalog.query(sql("source_scale"), [run_id])}
+            summary = pii_summary(catalog, run_id, pii.sample, documents, consent_bases(loaded))
+            catalog.add_findings(run_id, pii_findings(summary))
         catalog.finish_run(run_id, "completed")
         document = build_disclosure(catalog, run_id)
         disclosure = write_disclosure(document, out_dir)
@@ -165,7 +202,7 @@ class _progress:
 
 def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | Path = "out",
               stages: list[str] | None = None, workers: int = 2, allow_outside: bool = False,
-              max_record_mb: int = 16, show_progress: bool = False) -> AuditResult:
+              max_record_mb: int = 16, show_progress: bool = False, pii: PiiOptions | None = None) -> AuditResult:
     """Validate inputs without starting Prefect, then run the flow with `workers` threads."""
     load_manifest(manifest, allow_outside=allow_outside)  # manifest errors exit before any work starts
     out_dir = Path(out).resolve()
@@ -176,7 +213,7 @@ def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | 
     runner = ThreadPoolTaskRunner(max_workers=workers)
     summary = audit_corpus.with_options(task_runner=runner)(
         str(Path(manifest).resolve()), str(db_path), str(out_dir), stages or available_stages(), allow_outside,
-        max_record_mb, show_progress)
+        max_record_mb, show_progress, pii or PiiOptions())
     return AuditResult(summary["run_id"], Path(summary["db"]), Path(summary["disclosure"]),
                        summary["findings_by_severity"], summary["documents"], summary["files_read"],
                        summary["files_reused"], summary["seconds"])

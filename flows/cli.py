@@ -7,6 +7,7 @@ import sys
 import click
 
 from provenance.cli import cli, exit_code_for, stderr_is_tty
+from provenance.errors import InputError
 from provenance.findings import SEVERITIES
 
 
@@ -25,14 +26,23 @@ from provenance.findings import SEVERITIES
 @click.option("--max-record-mb", type=click.IntRange(1, 4096), default=16, show_default=True,
               help="Records larger than this are rejected (and counted) instead of read.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("--pii-sample", type=click.IntRange(0), default=0, show_default=True,
+              help="PII stage on a seeded sample of N documents per source (0: every document).")
+@click.option("--pii-seed", type=int, default=0, show_default=True, help="Seed of the PII sample.")
+@click.option("--pii-lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True,
+              help="Recognizer set: per document by its script (auto), or one for all.")
+@click.option("--pii-ner", "pii_ner", multiple=True, metavar="LANG=MODEL",
+              help="Use an installed spaCy model for person names, e.g. en=en_core_web_sm (never downloaded).")
 def audit(manifest_file: str, db: str | None, out_dir: str, stages: str, workers: int, fail_on: str,
-          allow_outside: bool, max_record_mb: int, progress: bool | None) -> None:
+          allow_outside: bool, max_record_mb: int, progress: bool | None, pii_sample: int, pii_seed: int,
+          pii_lang: str, pii_ner: tuple[str, ...]) -> None:
     """Audit the sources of MANIFEST_FILE into the catalog and write OUT/disclosure.json."""
-    from flows.audit import parse_stages, run_audit
+    from flows.audit import PiiOptions, parse_stages, run_audit
 
+    pii = PiiOptions(language=pii_lang, sample=pii_sample, seed=pii_seed, ner_models=parse_ner(pii_ner))
     result = run_audit(manifest_file, db=db, out=out_dir, stages=parse_stages(stages), workers=workers,
                        allow_outside=allow_outside, max_record_mb=max_record_mb,
-                       show_progress=stderr_is_tty() if progress is None else progress)
+                       show_progress=stderr_is_tty() if progress is None else progress, pii=pii)
     counts = ", ".join(f"{n} {sev}" for sev, n in result.findings_by_severity.items() if n) or "none"
     click.echo(f"run {result.run_id}: {result.documents:,} documents; files read {result.files_read}, "
                f"reused {result.files_reused}; {result.seconds:.1f} s")
@@ -40,6 +50,73 @@ def audit(manifest_file: str, db: str | None, out_dir: str, stages: str, workers
     click.echo(f"catalog:    {result.db}")
     click.echo(f"disclosure: {result.disclosure}")
     sys.exit(exit_code_for(result.findings_by_severity, fail_on))
+
+
+def parse_ner(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """`en=en_core_web_sm` → (("en", "en_core_web_sm"),), checked against what is installed."""
+    import spacy.util
+
+    out = []
+    for value in values:
+        lang, sep, model = value.partition("=")
+        if not sep or lang not in ("zh", "en") or not model:
+            raise InputError(f"--pii-ner {value!r} is not LANG=MODEL", where="--pii-ner",
+                             fix="write e.g. --pii-ner en=en_core_web_sm (LANG is zh or en)")
+        if not spacy.util.is_package(model):
+            raise InputError(f"spaCy model {model!r} is not installed", where="--pii-ner",
+                             fix=f"install it into this environment first (pip install {model}); the auditor never "
+                                 "downloads models")
+        out.append((lang, model))
+    return tuple(sorted(out))
+
+
+@cli.group()
+def pii() -> None:
+    """Personal-information detection outside an audit."""
+
+
+@pii.command("scan")
+@click.argument("file", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "json", "csv", "tsv", "parquet", "txt", "text"]),
+              default="auto", show_default=True, help="Record format (txt: one document per line; text: whole file).")
+@click.option("--text-field", default=None, help="Field holding the text (JSON path such as data[].text, or column).")
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
+@click.option("--pii-ner", "pii_ner", multiple=True, metavar="LANG=MODEL",
+              help="Use an installed spaCy model for person names, e.g. en=en_core_web_sm.")
+@click.option("--only-found", is_flag=True, help="Print only documents with at least one finding.")
+def pii_scan(file: str, fmt: str, text_field: str | None, lang: str, pii_ner: tuple[str, ...],
+             only_found: bool) -> None:
+    """One JSON line per document of FILE with the personal information found (masked; offsets are characters)."""
+    import json
+
+    from flows.pii_scan import scan_file
+
+    found = docs = 0
+    for row in scan_file(file, fmt, text_field, lang, dict(parse_ner(pii_ner))):
+        docs += 1
+        if row.get("findings"):
+            found += 1
+        elif only_found:
+            continue
+        click.echo(json.dumps(row, ensure_ascii=False))
+    click.echo(f"{docs:,} documents, {found:,} with personal information", err=True)
+
+
+@pii.command("entities")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def pii_entities(as_json: bool) -> None:
+    """The entity types the PII stage finds: languages, sensitive or not, and how each is validated."""
+    import json
+
+    from detectors.pii.detector import engine_for
+
+    rows = engine_for((), 0.4, 64).entity_table()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['entity_type']:<20} {','.join(r['languages']):<6} {'sensitive' if r['sensitive'] else '':<10}"
+                   f"{r['validation']}")
 
 
 @cli.command()

@@ -31,6 +31,7 @@ _QUALITY = "Final Art. 7(4); Draft Art. 7(4)"
 _IP = "Final Art. 7(2); Draft Art. 7(2); TC260-003 5.2 b"
 _EVIDENCE = "Final Art. 7(1); TC260-003 5.1 c"
 _MODEL = "Final Art. 7(1); TC260-003 §6"
+_PI = "Final Art. 7(3); Draft Art. 7(3); TC260-003 5.2 c"
 
 CODES: dict[str, Code] = {c.code: c for c in [
     Code("SCAN_NO_FILES", "scan", "high", _SOURCE, "a declared path matches no files",
@@ -111,6 +112,18 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "set `dataset.foundation_model.license`"),
     Code("MODEL_FILING_MISSING", "license", "medium", _MODEL, "the foundation model's filing reference is not declared",
          "set `dataset.foundation_model.filing_reference` (TC260-003 §6: a model used must itself be filed)"),
+    Code("PII_NO_CONSENT", "pii", "high", _PI,
+         "personal information found in a source whose consent basis is none or unknown",
+         "obtain consent or record another legal basis in `personal_information.consent_basis` with evidence, "
+         "or remove/anonymise the personal information before training"),
+    Code("PII_SENSITIVE_NO_SEPARATE_CONSENT", "pii", "high", _PI,
+         "sensitive personal information (ID numbers, bank cards, passports) without separate consent",
+         "obtain separate consent (`consent_basis: separate_consent` with evidence) or remove these identifiers"),
+    Code("PII_IN_ANONYMISED", "pii", "high", _PI,
+         "personal information found in a source declared anonymised or free of personal information",
+         "fix the anonymisation (see the masked examples in the report) or correct `consent_basis`"),
+    Code("PII_FOUND", "pii", "info", _PI, "personal information found; the declared basis covers it",
+         "keep the consent evidence with the dataset; consider removing identifiers the model does not need"),
 ]}
 
 
