@@ -145,7 +145,7 @@ class PiiEngine:
     @staticmethod
     def _recognizers(lang: str) -> list[EntityRecognizer]:
         if lang == "zh":
-            return [*recognizers_zh.chinese_recognizers("zh"),
+            return [*recognizers_zh.chinese_recognizers("zh"), recognizers_zh.GreaterChinaPhoneRecognizer("zh"),
                     IpRecognizer(supported_language="zh"), CryptoRecognizer(supported_language="zh")]
         email = [r for r in recognizers_zh.chinese_recognizers("en") if r.ENTITY in recognizers_zh.NEUTRAL]
         return [*recognizers_en.english_recognizers("en"), *email]
@@ -227,7 +227,8 @@ class PiiEngine:
             entity = _entity(rec)
             adjust = HIT_ADJUST.get(entity)
             if adjust is not None:
-                spans = [span for span in (adjust(text, s, e) for s, e in spans) if span is not None]
+                min_digits = getattr(rec, "MIN_DIGITS", 9)
+                spans = [span for span in (adjust(text, s, e, min_digits) for s, e in spans) if span is not None]
             after = self.window if entity in KEYWORD_TRIGGERED else NUMBER_MARGIN
             for wa, wb in _merge(text, spans, NUMBER_MARGIN, after):
                 out += self._run(rec, text, wa, wb, lang)
@@ -348,7 +349,7 @@ _DIGIT_BLOCK = re.compile(r"\d+")
 _PHONE_RUN = frozenset("0123456789 \t\n().-/+")
 
 
-def _email_hit(text: str, s: int, e: int) -> tuple[int, int]:
+def _email_hit(text: str, s: int, e: int, _min_digits: int = 0) -> tuple[int, int]:
     """The trigger is the '@': start the hit where the local part starts (Exchange addresses run to 100+ chars)."""
     i, stop = s, max(0, s - 256)
     while i > stop and text[i - 1] in _LOCAL_PART:
@@ -356,9 +357,10 @@ def _email_hit(text: str, s: int, e: int) -> tuple[int, int]:
     return (i, e)
 
 
-def _phone_hit(text: str, s: int, e: int) -> tuple[int, int] | None:
+def _phone_hit(text: str, s: int, e: int, min_digits: int = 9) -> tuple[int, int] | None:
     """None when no valid number can be there: libphonenumber's VALID leniency needs a whole national number
-    (9+ digits in the US, GB, IN and AU plans) or a +country-code number; the digit run around the hit has fewer.
+    (9+ digits in the US, GB, IN and AU plans, 8+ in HK and MO) or a +country-code number; the digit run around
+    the hit has fewer.
     This keeps e-mail header noise (times, short ids) away from the matcher, the costliest step of the engine."""
     a, b = s, e
     while a > 0 and s - a < 40 and text[a - 1] in _PHONE_RUN:
@@ -367,12 +369,12 @@ def _phone_hit(text: str, s: int, e: int) -> tuple[int, int] | None:
         b += 1
     run = text[a:b]
     digits = sum(ch.isdigit() for ch in run)
-    if digits < 9 and not ("+" in run and digits >= 7):
+    if digits < min_digits and not ("+" in run and digits >= 7):
         return None
     hit = text[s:e]
     # one token holding a 12+ digit block (message ids like 18782981.1075855378110): longer than any national
     # number of these plans, and not an international one (no +, 00 or 011 prefix)
-    if not any(ch.isspace() for ch in hit):
+    if "+" not in run and not any(ch.isspace() for ch in hit):
         for block in _DIGIT_BLOCK.findall(hit):
             if len(block) >= 12 and not block.startswith(("00", "011")):
                 return None

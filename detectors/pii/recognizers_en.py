@@ -32,9 +32,9 @@ from presidio_analyzer.predefined_recognizers import (
 __all__ = ["english_recognizers", "TRIGGERS", "SENSITIVE", "DESCRIPTIONS", "PHONE_REGIONS"]
 
 # Regions whose national formats libphonenumber tries (numbers written with +country code are found whatever the
-# region). presidio's default list holds "UK" and "FE", which are no region codes (GB is the UK's), and CA, whose
-# numbers the US pass already finds (one North-American plan): each region is a full pass of the matcher, the
-# costliest step of the engine, so the list is the English-speaking regions whose corpora we audit.
+# region). presidio's default is US, GB, DE, FR, IL, IN, CA, BR; each region is a full pass of the matcher, the
+# costliest step of the engine, so: CA is dropped (the US pass finds North-American numbers), DE/FR/IL/BR national
+# formats are dropped (their numbers in English text carry +49/+33/…), and AU is added.
 PHONE_REGIONS = ("US", "GB", "IN", "AU")
 
 TRIGGERS = {

@@ -31,6 +31,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
+import phonenumbers
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from detectors.pii import validators as v
@@ -524,6 +526,37 @@ RECOGNIZER_CLASSES: tuple[type[ChineseRecognizer], ...] = (
 
 # Entities whose recognizers also apply to English text (the engine registers them for "en" too).
 NEUTRAL = {"EMAIL_ADDRESS"}
+
+
+class GreaterChinaPhoneRecognizer(PhoneRecognizer):
+    """Phone numbers of Hong Kong, Macau and Taiwan, and any number written with a +country code, in Chinese text.
+
+    libphonenumber (presidio's PhoneRecognizer) does the matching and validation. Mainland numbers are left to the
+    mobile and landline recognizers above (their checks are stricter), so a +86 number is not reported twice.
+    Service numbers (400/800) are not personal information and are not reported.
+    """
+
+    ENTITY = "PHONE_NUMBER"
+    CONTEXT = ("电话", "手机", "联系", "致电", "热线", "tel", "phone", "mobile", "whatsapp")
+    SENSITIVE = False
+    MIN_DIGITS = 8  # Hong Kong and Macau numbers have 8 digits
+    DESCRIPTION = ("libphonenumber match and validation for HK, MO, TW national formats and any +country number; "
+                   "mainland numbers are left to CN_MOBILE_PHONE / CN_LANDLINE_PHONE")
+
+    def __init__(self, supported_language: str = "zh"):
+        super().__init__(context=list(self.CONTEXT), supported_language=supported_language,
+                         supported_regions=("HK", "MO", "TW"), name=type(self).__name__)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        kept = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            try:
+                region = phonenumbers.region_code_for_number(phonenumbers.parse(text[result.start:result.end], "HK"))
+            except phonenumbers.NumberParseException:
+                region = None
+            if region != "CN":
+                kept.append(result)
+        return kept
 
 
 def chinese_recognizers(language: str = "zh") -> list[ChineseRecognizer]:
