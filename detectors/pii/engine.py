@@ -295,16 +295,19 @@ class _Results(list):
 
 
 _SEPARATOR = b"\n\x00\n"  # between joined texts: no trigger can match across it
-_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20]")
+# what identifiers are made of: a fullwidth digit, letter or @, or fullwidth ( ) + - next to a digit
+_FULLWIDTH_IN_IDS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20]"
+                               "|[\uff08\uff09\uff0b\uff0d\ufe63][0-9]|[0-9][\uff08\uff09\uff0b\uff0d\ufe63]")
 
 
 def fold(text: str) -> str:
-    """to_halfwidth when the text has a fullwidth digit, letter or @ (what identifiers are made of).
+    """to_halfwidth when a fullwidth character could be part of an identifier, else the text itself.
 
-    Folding costs a pass of str.translate (~30 MB/s on CJK text, whose punctuation is fullwidth), so text without
-    fullwidth letters or digits is left as it is; recognizers accept both ':' and '：' and the like.
+    Folding costs a pass of str.translate (~30 MB/s on CJK text, whose punctuation is fullwidth), so text whose
+    fullwidth characters are only punctuation between words is left as it is; recognizers accept both ':' and
+    '：' and the like.
     """
-    return to_halfwidth(text) if _FULLWIDTH_ALNUM.search(text) else text
+    return to_halfwidth(text) if _FULLWIDTH_IN_IDS.search(text) else text
 
 
 def _candidates(texts: list[str], combined) -> list[list[tuple[int, int]]]:

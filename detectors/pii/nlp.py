@@ -17,6 +17,7 @@ Two fixes make presidio's context words work with blank pipelines (both are meas
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import spacy
@@ -25,6 +26,7 @@ from spacy.tokens import Doc
 
 __all__ = ["OfflineNlpEngine", "RunTokenizer", "NlpModelMissing"]
 
+VOCAB_LIMIT = 500_000  # strings in a blank pipeline's store before it is rebuilt
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+|\S")
 
 
@@ -66,8 +68,6 @@ class OfflineNlpEngine(SpacyNlpEngine):
         super().__init__(models=[{"lang_code": lang, "model_name": name or f"blank:{lang}"}
                                  for lang, name in models.items()])
         self.model_names = dict(models)
-        self._stop_cache: dict[tuple[str, str], bool] = {}
-        self._punct_cache: dict[tuple[str, str], bool] = {}
 
     def load(self) -> None:
         self.nlp = {}
@@ -79,20 +79,48 @@ class OfflineNlpEngine(SpacyNlpEngine):
                         f"(e.g. pip install {name}) or leave it out to use the blank pipeline")
                 self.nlp[lang] = spacy.load(name)
             else:
-                nlp = spacy.blank(lang)
-                if lang == "zh":
-                    nlp.tokenizer = RunTokenizer(nlp.vocab)
-                self.nlp[lang] = nlp
+                self.nlp[lang] = self._blank(lang)
+        self._stop_words = {lang: frozenset(nlp.Defaults.stop_words) for lang, nlp in self.nlp.items()}
 
     def has_ner(self, language: str) -> bool:
         return bool(self.model_names.get(language)) and "ner" in self.nlp[language].pipe_names
 
     def tokenize(self, text: str, language: str) -> NlpArtifacts:
-        """NLP artifacts from the tokenizer alone: what context enhancement needs, without running a model."""
-        doc = self.nlp[language].make_doc(text)
+        """NLP artifacts from the tokenizer alone: what context enhancement needs, without running a model.
+
+        Chinese (RunTokenizer) is tokenized by the same regex without building a spaCy Doc: presidio's enhancer
+        only needs the token strings, their offsets and lemmas, and a Doc would add every CJK run to the vocab.
+        """
+        if isinstance(self.nlp[language].tokenizer, RunTokenizer):
+            matches = list(_TOKEN.finditer(text))
+            tokens = [m.group() for m in matches]
+            return NlpArtifacts(entities=[], tokens=tokens, tokens_indices=[m.start() for m in matches],
+                                lemmas=[t.lower() for t in tokens], nlp_engine=self, language=language, scores=[])
+        doc = self._make_doc(text, language)
         return NlpArtifacts(entities=[], tokens=doc, tokens_indices=[t.idx for t in doc],
                             lemmas=[t.lemma_ or t.lower_ for t in doc], nlp_engine=self, language=language,
                             scores=[])
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        self._bound_vocab(language)
+        return super().process_text(text, language)
+
+    def _make_doc(self, text: str, language: str) -> Doc:
+        self._bound_vocab(language)
+        return self.nlp[language].make_doc(text)
+
+    def _bound_vocab(self, language: str) -> None:
+        """spaCy keeps every string it has seen; over a corpus of millions of documents that is gigabytes.
+        A blank pipeline has no state worth keeping, so it is rebuilt when its string store gets large."""
+        if not self.model_names.get(language) and len(self.nlp[language].vocab.strings) > VOCAB_LIMIT:
+            self.nlp[language] = self._blank(language)
+
+    @staticmethod
+    def _blank(language: str):
+        nlp = spacy.blank(language)
+        if language == "zh":
+            nlp.tokenizer = RunTokenizer(nlp.vocab)
+        return nlp
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         artifacts = super()._doc_to_nlp_artifact(doc, language)
@@ -102,18 +130,15 @@ class OfflineNlpEngine(SpacyNlpEngine):
             artifacts.keywords = artifacts.set_keywords(self, artifacts.lemmas, language)
         return artifacts
 
-    # presidio asks these for every lemma of every text; a vocab lookup creates a lexeme each time
+    # presidio asks these for every lemma of every text. They are the lexical attributes spaCy itself computes
+    # (stop-word list of the language, all-punctuation), computed here without a vocab lookup, which would store
+    # every string seen.
     def is_stopword(self, word: str, language: str) -> bool:
-        return self._lexeme_flag(self._stop_cache, word, language, "is_stop")
+        return word.lower() in self._stop_words[language]
 
     def is_punct(self, word: str, language: str) -> bool:
-        return self._lexeme_flag(self._punct_cache, word, language, "is_punct")
+        return _is_punct(word)
 
-    def _lexeme_flag(self, cache: dict[tuple[str, str], bool], word: str, language: str, flag: str) -> bool:
-        key = (word, language)
-        hit = cache.get(key)
-        if hit is None:
-            if len(cache) > 100_000:
-                cache.clear()
-            hit = cache[key] = getattr(self.nlp[language].vocab[word], flag)
-        return hit
+
+def _is_punct(text: str) -> bool:
+    return all(unicodedata.category(ch).startswith("P") for ch in text)

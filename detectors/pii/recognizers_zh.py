@@ -189,7 +189,8 @@ class CnMobilePhoneRecognizer(ChineseRecognizer):
     _END = r"(?![0-9@])"  # "13912345678@example.com" is the local part of an e-mail address, reported as that
     PATTERNS = (
         Pattern("cn_mobile_intl", rf"{_START}(?:(?:\+|00)86|\(\+?86\)|\+\(86\))[ -]?{_MOBILE_CORE}{_END}", 0.7),
-        Pattern("cn_mobile_86", rf"{_START}86[ -]?{_MOBILE_CORE}{_END}", 0.55),
+        # not below cn_mobile's score: presidio drops a contained result only when it does not score higher
+        Pattern("cn_mobile_86", rf"{_START}86[ -]?{_MOBILE_CORE}{_END}", 0.6),
         Pattern("cn_mobile", rf"{_START}{_MOBILE_CORE}{_END}", 0.6),
     )
     CONTEXT = ("手机", "电话", "联系方式", "致电", "拨打", "短信", "号码", "tel", "phone", "mobile", "cell")
@@ -528,6 +529,9 @@ RECOGNIZER_CLASSES: tuple[type[ChineseRecognizer], ...] = (
 NEUTRAL = {"EMAIL_ADDRESS"}
 
 
+NATIONAL_SCORE = 0.3
+
+
 class GreaterChinaPhoneRecognizer(PhoneRecognizer):
     """Phone numbers of Hong Kong, Macau and Taiwan, and any number written with a +country code, in Chinese text.
 
@@ -554,8 +558,13 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
                 region = phonenumbers.region_code_for_number(phonenumbers.parse(text[result.start:result.end], "HK"))
             except phonenumbers.NumberParseException:
                 region = None
-            if region != "CN":
-                kept.append(result)
+            if region == "CN":
+                continue
+            if not text[result.start:result.end].lstrip("(（ ").startswith(("+", "00")):
+                # a national-format number (8-10 digits) is as likely a figure, a year span or a train number in
+                # Chinese prose ("（2700-1700万年前）"): below the threshold unless a context word (电话, 热线…) is near
+                result.score = NATIONAL_SCORE
+            kept.append(result)
         return kept
 
 

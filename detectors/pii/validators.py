@@ -22,7 +22,8 @@ from pathlib import Path
 # written for ASCII would miss them. Every mapping is one code point to one code point, so offsets do not move.
 _HALFWIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _HALFWIDTH_TABLE[0x3000] = 0x20
-_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_HALFWIDTH_TABLE[0xFE63] = 0x2D  # small hyphen-minus, seen in phone numbers (010﹣62345678)
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000\ufe63]")
 
 
 def to_halfwidth(text: str) -> str:
