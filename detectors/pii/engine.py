@@ -348,7 +348,6 @@ def _candidates(texts: list[str], combined) -> list[list[tuple[int, int]]]:
 KEYWORD_TRIGGERED = {"CN_QQ", "CN_WECHAT", "CN_PERSON_NAME", "CN_ADDRESS", "CN_PASSPORT", "CN_TRAVEL_PERMIT"}
 NUMBER_MARGIN = 24
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
-_DIGIT_BLOCK = re.compile(r"\d+")
 _PHONE_RUN = frozenset("0123456789 \t\n().-/+")
 
 
@@ -374,13 +373,8 @@ def _phone_hit(text: str, s: int, e: int, min_digits: int = 9) -> tuple[int, int
     digits = sum(ch.isdigit() for ch in run)
     if digits < min_digits and not ("+" in run and digits >= 7):
         return None
-    hit = text[s:e]
-    # one token holding a 12+ digit block (message ids like 18782981.1075855378110): longer than any national
-    # number of these plans, and not an international one (no +, 00 or 011 prefix)
-    if "+" not in run and not any(ch.isspace() for ch in hit):
-        for block in _DIGIT_BLOCK.findall(hit):
-            if len(block) >= 12 and not block.startswith(("00", "011")):
-                return None
+    if recognizers_en.in_address_token(text, s, e):  # the phone recognizers' own rule, checked before them
+        return None
     return (s, e)
 
 

@@ -29,7 +29,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-__all__ = ["english_recognizers", "TRIGGERS", "SENSITIVE", "DESCRIPTIONS", "PHONE_REGIONS"]
+__all__ = ["english_recognizers", "in_address_token", "PhoneNumberRecognizer", "TRIGGERS", "SENSITIVE", "DESCRIPTIONS", "PHONE_REGIONS"]
 
 # Regions whose national formats libphonenumber tries (numbers written with +country code are found whatever the
 # region). presidio's default is US, GB, DE, FR, IL, IN, CA, BR; each region is a full pass of the matcher, the
@@ -62,7 +62,8 @@ DESCRIPTIONS = {
     "CRYPTO": "presidio: bitcoin address, base58check / bech32 checksum",
     "IBAN_CODE": "presidio: country code, check digits and country length, ISO 13616 mod-97",
     "IP_ADDRESS": "presidio: IPv4 / IPv6 address, parsed by the ipaddress module",
-    "PHONE_NUMBER": "presidio: libphonenumber match and validation (national formats of US/CA, GB, IN, AU; any +country)",
+    "PHONE_NUMBER": "presidio: libphonenumber match and validation (national formats of US/CA, GB, IN, AU; any +country); "
+                    "not inside e-mail addresses or message ids",
     "US_SSN": "presidio: 9 digits in SSN layout, invalid area/group/serial rejected; bare digits need context",
     "US_ITIN": "presidio: 9 digits starting with 9 and an ITIN group; needs context words unless formatted",
     "US_PASSPORT": "presidio: 9 digits or a letter and 8 digits; found only with context words (passport…)",
@@ -105,13 +106,42 @@ def _issuer_ok(digits: str) -> bool:
     return first == "1" and len(digits) == 15
 
 
+_ADDRESS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+%@$!#&'*/=?^`{|}~")
+
+
+def in_address_token(text: str, start: int, end: int, reach: int = 80) -> bool:
+    """True when text[start:end] lies in a run of e-mail address characters holding '@': an e-mail address or a
+    message id (<1993Apr15.123456.12345@host>, <1234567890.AA12345@host>), whose digits are no phone number.
+    The run stops at spaces, brackets, punctuation and CJK characters (Chinese text has no spaces)."""
+    a, b = start, end
+    while a > 0 and start - a < reach and text[a - 1] in _ADDRESS_CHARS:
+        a -= 1
+    while b < len(text) and b - end < reach and text[b] in _ADDRESS_CHARS:
+        b += 1
+    return "@" in text[a:b]
+
+
+class PhoneNumberRecognizer(PhoneRecognizer):
+    """presidio's libphonenumber recognizer, minus numbers inside e-mail addresses and message ids.
+
+    E-mail and Usenet headers are full of message ids whose digit runs libphonenumber accepts as valid numbers
+    (`<1234567890.AA12345@host>`); they are not personal information, and the engine skips them before calling
+    libphonenumber (its costliest step), so the rule lives here for the whole-document path too.
+    """
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list:
+        return [r for r in super().analyze(text, entities, nlp_artifacts)
+                if not in_address_token(text, r.start, r.end)]
+
+
 def english_recognizers(language: str = "en") -> list[EntityRecognizer]:
     return [
         PaymentCardRecognizer(supported_language=language),
         CryptoRecognizer(supported_language=language),
         IbanRecognizer(supported_language=language),
         IpRecognizer(supported_language=language),
-        PhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS),
+        PhoneNumberRecognizer(supported_language=language, supported_regions=PHONE_REGIONS,
+                              name="PhoneNumberRecognizer"),
         UsSsnRecognizer(supported_language=language),
         UsItinRecognizer(supported_language=language),
         UsPassportRecognizer(supported_language=language),

@@ -36,6 +36,7 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from detectors.pii import validators as v
+from detectors.pii.recognizers_en import in_address_token
 
 FLAGS = regex.DOTALL | regex.MULTILINE
 HAN = r"\p{Han}"
@@ -558,11 +559,13 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
                 region = phonenumbers.region_code_for_number(phonenumbers.parse(text[result.start:result.end], "HK"))
             except phonenumbers.NumberParseException:
                 region = None
-            if region == "CN":
+            if region == "CN" or in_address_token(text, result.start, result.end):
                 continue
-            if not text[result.start:result.end].lstrip("(（ ").startswith(("+", "00")):
-                # a national-format number (8-10 digits) is as likely a figure, a year span or a train number in
-                # Chinese prose ("（2700-1700万年前）"): below the threshold unless a context word (电话, 热线…) is near
+            value = text[result.start:result.end]
+            if not value.lstrip("(（ ").startswith(("+", "00")) and sum(ch.isdigit() for ch in value) < 10:
+                # an 8-9 digit national number (Hong Kong, Macau) is as likely a figure, a year span or a train
+                # number in Chinese prose ("（2700-1700万年前）"): below the threshold unless a context word (电话,
+                # 热线…) is near. Taiwan's 10-digit numbers (09xx-xxx-xxx, 0x-xxxx-xxxx) are distinctive enough.
                 result.score = NATIONAL_SCORE
             kept.append(result)
         return kept
