@@ -5,7 +5,9 @@ Everything runs in this one process, side by side, on the shared corpora (../sha
 2. incremental: the same audit again on the unchanged corpus (nothing may be read: the ratio to 1.);
 3. practical limit: our reader vs DuckDB's own readers (read_csv / read_json) on the sources DuckDB can read,
    both forced to touch every text value;
-4. licence normalisation accuracy on the Data Provenance Initiative's audited labels (license_accuracy.py).
+4. licence normalisation accuracy on the Data Provenance Initiative's audited labels (license_accuracy.py);
+5. PII engine accuracy (BDCI 2020, presidio-research) and presidio vs fast-path throughput (pii_bench.py, run in a
+   child process so that its single-thread timings are its own).
 Prefect's ephemeral API is started before any timing (a tiny warm-up audit), so its start-up is not in the figures.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -105,6 +108,11 @@ def main() -> int:
     license_accuracy.main()
     with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
         f.write("\n" + (HERE / "LICENSE_RESULTS.md").read_text(encoding="utf-8"))
+    # PII engine accuracy and presidio-vs-fast-path throughput (pii_bench.py): its own process, single thread,
+    # so Prefect's threads from the audits above are not in its timings
+    pii = subprocess.run([sys.executable, str(HERE / "pii_bench.py")], stdout=subprocess.PIPE, text=True, check=True)
+    with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
+        f.write("\n# PII engine results\n\n" + pii.stdout)
     print((HERE / "RESULTS.md").read_text(encoding="utf-8"))
     return 0
 
