@@ -167,7 +167,13 @@ class PiiEngine:
                 entity = _entity(rec)
                 row = rows.setdefault(entity, {"entity_type": entity, "languages": [], "sensitive": is_sensitive(entity),
                                                "recognizer": rec.name, "validation": _description(rec)})
-                row["languages"].append(lang)
+                if lang not in row["languages"]:
+                    row["languages"].append(lang)
+                if rec.name not in row["recognizer"].split(", "):  # another recognizer for this type
+                    if " | " not in row["validation"]:
+                        row["validation"] = f"{row['languages'][0]}: {row['validation']}"
+                    row["recognizer"] += f", {rec.name}"
+                    row["validation"] += f" | {lang}: {_description(rec)}"
         return sorted(rows.values(), key=lambda r: r["entity_type"])
 
     def language_of(self, text: str, language: str = "auto") -> str:
