@@ -235,10 +235,21 @@ class PiiEngine:
             if adjust is not None:
                 min_digits = getattr(rec, "MIN_DIGITS", 9)
                 spans = [span for span in (adjust(text, s, e, min_digits) for s, e in spans) if span is not None]
+            needs_context = getattr(rec, "needs_context_for", None)
+            if needs_context is not None:
+                # values this recognizer scores below the threshold without a context word: skip them when no
+                # context word occurs at all where the enhancer would look (a superset of its token window)
+                spans = [(s, e) for s, e in spans
+                         if not needs_context(text, s, e) or self._context_near(rec, text, s, e)]
             after = self.window if entity in KEYWORD_TRIGGERED else NUMBER_MARGIN
             for wa, wb in _merge(text, spans, NUMBER_MARGIN, after):
                 out += self._run(rec, text, wa, wb, lang)
         return out
+
+    def _context_near(self, rec: EntityRecognizer, text: str, s: int, e: int) -> bool:
+        # the enhancer sees tokens from the window start: at most NUMBER_MARGIN + window + a snap before the hit
+        before = text[max(0, s - NUMBER_MARGIN - self.window - _SNAP):e + NUMBER_MARGIN].lower()
+        return any(word.lower() in before for word in rec.context or ())
 
     def _run(self, rec: EntityRecognizer, text: str, a: int, b: int, lang: str) -> list[RecognizerResult]:
         """One recognizer on text[a:b]; context words are looked for up to `window` characters further left."""
@@ -306,14 +317,19 @@ _FULLWIDTH_IN_IDS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20]"
                                "|[\uff08\uff09\uff0b\uff0d\ufe63][0-9]|[0-9][\uff08\uff09\uff0b\uff0d\ufe63]")
 
 
-def fold(text: str) -> str:
-    """to_halfwidth when a fullwidth character could be part of an identifier, else the text itself.
+_FOLDABLE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20\uff0e\uff3f\uff05\uff08\uff09\uff0b\uff0d"
+                       "\ufe63]+")
 
-    Folding costs a pass of str.translate (~30 MB/s on CJK text, whose punctuation is fullwidth), so text whose
-    fullwidth characters are only punctuation between words is left as it is; recognizers accept both ':' and
-    '：' and the like.
+
+def fold(text: str) -> str:
+    """Fullwidth digits, letters and the symbols identifiers use (@ . _ % ( ) + -) folded to ASCII, one code point
+    for one so offsets do not move; other fullwidth punctuation (，：) is left as it is, and recognizers accept
+    both ':' and '：' and the like. str.translate over a whole CJK text runs at ~30 MB/s, hence runs only.
     """
-    return to_halfwidth(text) if _FULLWIDTH_IN_IDS.search(text) else text
+    if not _FULLWIDTH_IN_IDS.search(text):
+        return text
+    # only the characters identifiers are made of, run by run: str.translate over a whole CJK text costs more
+    return _FOLDABLE.sub(lambda m: to_halfwidth(m.group()), text)
 
 
 def _candidates(texts: list[str], combined) -> list[list[tuple[int, int]]]:
@@ -406,7 +422,10 @@ def _joined(text: str, i: int) -> bool:
     return text[i - 1].isalnum() and text[i].isalnum()
 
 
-def _snap_left(text: str, a: int, limit: int = 24) -> int:
+_SNAP = 24
+
+
+def _snap_left(text: str, a: int, limit: int = _SNAP) -> int:
     """Move a window start left to a whitespace or punctuation edge (at most `limit` characters)."""
     stop = max(0, a - limit)
     while a > stop and _joined(text, a):
@@ -414,7 +433,7 @@ def _snap_left(text: str, a: int, limit: int = 24) -> int:
     return a
 
 
-def _snap_right(text: str, b: int, limit: int = 24) -> int:
+def _snap_right(text: str, b: int, limit: int = _SNAP) -> int:
     stop = min(len(text), b + limit)
     while b < stop and _joined(text, b):
         b += 1

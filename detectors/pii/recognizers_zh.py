@@ -531,6 +531,7 @@ NEUTRAL = {"EMAIL_ADDRESS"}
 
 
 NATIONAL_SCORE = 0.3
+_PHONE_CHARS = frozenset("0123456789 \t().-/+")
 
 
 class GreaterChinaPhoneRecognizer(PhoneRecognizer):
@@ -551,6 +552,19 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
     def __init__(self, supported_language: str = "zh"):
         super().__init__(context=list(self.CONTEXT), supported_language=supported_language,
                          supported_regions=("HK", "MO", "TW"), name=type(self).__name__)
+
+    @staticmethod
+    def needs_context_for(text: str, start: int, end: int) -> bool:
+        """True when every number around this trigger hit can only score NATIONAL_SCORE: the run of digits and
+        phone punctuation around it has no '+' and fewer than 10 digits. The engine then skips the hit unless a
+        context word is near (without one the result would fall under the threshold anyway)."""
+        a, b = start, end
+        while a > 0 and start - a < 40 and text[a - 1] in _PHONE_CHARS:
+            a -= 1
+        while b < len(text) and b - end < 40 and text[b] in _PHONE_CHARS:
+            b += 1
+        run = text[a:b]
+        return "+" not in run and sum(ch.isdigit() for ch in run) < 10
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         kept = []
