@@ -235,6 +235,9 @@ class PiiEngine:
             if adjust is not None:
                 min_digits = getattr(rec, "MIN_DIGITS", 9)
                 spans = [span for span in (adjust(text, s, e, min_digits) for s, e in spans) if span is not None]
+            never = getattr(rec, "never_matches", None)
+            if never is not None:
+                spans = [(s, e) for s, e in spans if not never(text, s, e)]
             needs_context = getattr(rec, "needs_context_for", None)
             if needs_context is not None:
                 # values this recognizer scores below the threshold without a context word: skip them when no
@@ -270,18 +273,22 @@ class PiiEngine:
             r.start += a
             r.end += a
             kept.append(r)
-        # presidio's enhancer only raises a score, capped at 1.0: results already at 1.0 need no tokens
-        if kept and rec.context and any(r.score < 1.0 for r in kept):
+        # Context words decide only for results under the threshold (presidio's enhancer can only raise a score):
+        # they alone go through tokenization and the enhancer. A result already over the threshold keeps its
+        # recognizer's score, which is where this path's scores may be lower than presidio's whole-document ones.
+        undecided = [r for r in kept if r.score < self.score_threshold]
+        if undecided and rec.context:
             ca = _snap_left(text, max(0, a - self.window))
-            for r in kept:
+            for r in undecided:
                 r.start -= ca
                 r.end -= ca
-            kept = self.analyzer._enhance_using_context(text[ca:b], _Results(kept), self.nlp.tokenize(text[ca:b], lang),
-                                                        [rec], None)
-            for r in kept:
+            undecided = self.analyzer._enhance_using_context(text[ca:b], _Results(undecided),
+                                                             self.nlp.tokenize(text[ca:b], lang), [rec], None)
+            for r in undecided:
                 r.start += ca
                 r.end += ca
-        return [r for r in kept if r.score >= self.score_threshold]
+        decided = [r for r in kept if r.score >= self.score_threshold]
+        return decided + [r for r in undecided if r.score >= self.score_threshold]
 
     def _finish(self, results: list[RecognizerResult]) -> list[PiiResult]:
         results = EntityRecognizer.remove_duplicates(results)

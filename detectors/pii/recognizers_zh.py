@@ -554,6 +554,19 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
                          supported_regions=("HK", "MO", "TW"), name=type(self).__name__)
 
     @staticmethod
+    def never_matches(text: str, start: int, end: int) -> bool:
+        """True for a bare run of 11 digits starting with 1 (a mainland mobile layout, with no '+' or separator):
+        no Hong Kong, Macau or Taiwan national number has that form, and libphonenumber splits runs only at
+        separators, so the recognizer cannot report anything there."""
+        a, b = start, end
+        while a > 0 and text[a - 1] in _PHONE_CHARS:
+            a -= 1
+        while b < len(text) and text[b] in _PHONE_CHARS:
+            b += 1
+        run = text[a:b].strip()
+        return len(run) == 11 and run.isdigit() and run[0] == "1"
+
+    @staticmethod
     def needs_context_for(text: str, start: int, end: int) -> bool:
         """True when every number around this trigger hit can only score NATIONAL_SCORE: the run of digits and
         phone punctuation around it has no '+' and fewer than 10 digits. The engine then skips the hit unless a
