@@ -157,3 +157,14 @@ def test_pii_cli_scan_and_entities(tmp_path: Path) -> None:
 
     res = runner.invoke(cli, ["pii", "scan", str(tmp_path / "missing.jsonl")])
     assert res.exit_code == 2 and "no such file" in res.output
+
+
+def test_pii_ner_model_must_be_installed_and_is_never_downloaded(tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["audit", str(SAMPLES / "manifest.yaml"), "--out", str(tmp_path / "o"),
+                              "--pii-ner", "en=en_core_web_notinstalled"])
+    assert res.exit_code == 2
+    assert "not installed" in res.output and "never" in res.output
+    assert not (tmp_path / "o").exists()  # refused before any work
+    res = runner.invoke(cli, ["pii", "scan", str(SAMPLES / "zh_news" / "part-0001.jsonl"), "--pii-ner", "english"])
+    assert res.exit_code == 2 and "LANG=MODEL" in res.output
