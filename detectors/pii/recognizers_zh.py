@@ -531,6 +531,7 @@ NEUTRAL = {"EMAIL_ADDRESS"}
 
 
 NATIONAL_SCORE = 0.3
+_MOBILE_RUN = regex.compile(r"\+?[0-9]+(?:[ -][0-9]+){0,3}")
 _PHONE_CHARS = frozenset("0123456789 \t().-/+")
 
 
@@ -555,16 +556,23 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
 
     @staticmethod
     def never_matches(text: str, start: int, end: int) -> bool:
-        """True for a bare run of 11 digits starting with 1 (a mainland mobile layout, with no '+' or separator):
-        no Hong Kong, Macau or Taiwan national number has that form, and libphonenumber splits runs only at
-        separators, so the recognizer cannot report anything there."""
+        """True for a mainland mobile layout: 11 digits starting with 1, optionally after +86/0086/86, written
+        whole or grouped with spaces or hyphens. No Hong Kong, Macau or Taiwan number has that form (the +86 ones
+        are mainland numbers, which this recognizer leaves out), and libphonenumber's inner matches split at
+        space-hyphen or fullwidth dashes only, leaving groups too short to be numbers: nothing to report."""
         a, b = start, end
         while a > 0 and text[a - 1] in _PHONE_CHARS:
             a -= 1
         while b < len(text) and text[b] in _PHONE_CHARS:
             b += 1
         run = text[a:b].strip()
-        return len(run) == 11 and run.isdigit() and run[0] == "1"
+        if not _MOBILE_RUN.fullmatch(run):
+            return False
+        digits = "".join(ch for ch in run if ch.isdigit())
+        for prefix in ("0086", "86"):
+            if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
+                digits = digits[len(prefix):]
+        return len(digits) == 11 and digits[0] == "1"
 
     @staticmethod
     def needs_context_for(text: str, start: int, end: int) -> bool:
