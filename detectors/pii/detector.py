@@ -22,7 +22,7 @@ from detectors.base import Detector, DetectorConfig, register
 from detectors.pii.engine import LANGUAGES, PiiEngine, is_sensitive
 from detectors.pii.masking import keyed_hash, masked_excerpt
 
-__all__ = ["PiiConfig", "PiiDetector", "RESULT_SCHEMA", "DOCUMENT_SCHEMA", "engine_for", "priority"]
+__all__ = ["PiiConfig", "PiiDetector", "RESULT_SCHEMA", "engine_for", "priority"]
 
 ENTITY_TYPE = pa.struct([
     ("entity_type", pa.string()),

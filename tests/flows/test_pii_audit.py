@@ -168,3 +168,27 @@ def test_pii_ner_model_must_be_installed_and_is_never_downloaded(tmp_path: Path)
     assert not (tmp_path / "o").exists()  # refused before any work
     res = runner.invoke(cli, ["pii", "scan", str(SAMPLES / "zh_news" / "part-0001.jsonl"), "--pii-ner", "english"])
     assert res.exit_code == 2 and "LANG=MODEL" in res.output
+
+
+def test_changing_the_pii_config_replaces_rows_instead_of_adding(tmp_path: Path) -> None:
+    samples = tmp_path / "samples"
+    shutil.copytree(SAMPLES, samples, ignore=shutil.ignore_patterns("generate.py", "*.md", "EXPECTED.json"))
+    db = tmp_path / "catalog.duckdb"
+    full = run_audit(samples / "manifest.yaml", db=db, out=tmp_path / "o1", stages=["scan", "pii"])
+    sampled = run_audit(samples / "manifest.yaml", db=db, out=tmp_path / "o2", stages=["scan", "pii"],
+                        pii=PiiOptions(sample=3, seed=1))
+    again = run_audit(samples / "manifest.yaml", db=db, out=tmp_path / "o3", stages=["scan", "pii"])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        dup = con.execute("SELECT count(*) FROM (SELECT version_id, doc_id FROM pii_documents "
+                          "GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+        stage_rows = con.execute("SELECT count(*) FROM (SELECT version_id FROM stage_results WHERE stage = 'pii' "
+                                 "GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+    finally:
+        con.close()
+    assert dup == 0 and stage_rows == 0
+    docs = [json.loads(r.disclosure.read_text(encoding="utf-8")) for r in (full, sampled, again)]
+    news = [_source(d, "zh-news")["pii"] for d in docs]
+    assert news[1]["documents_scanned"] == 3 and news[1]["sampled"]
+    assert news[0]["documents_scanned"] == news[2]["documents_scanned"] == _source(docs[0], "zh-news")["scale"]["documents"]
+    assert news[0]["by_entity"] == news[2]["by_entity"]
