@@ -91,15 +91,34 @@ def pii_scan(file: str, fmt: str, text_field: str | None, lang: str, pii_ner: tu
 
     from flows.pii_scan import scan_file
 
-    found = docs = 0
+    found = docs = rejected = 0
+    first_rejection = ""
+    held: list[dict] = []  # rejections before the first document: a wrong --text-field stops before printing them
     for row in scan_file(file, fmt, text_field, lang, dict(parse_ner(pii_ner))):
-        docs += 1
-        if row.get("findings"):
-            found += 1
-        elif only_found:
+        if "rejected" in row:
+            rejected += 1
+            first_rejection = first_rejection or f"line {row['line']}: {row['message']}"
+            if not docs:
+                held.append(row)
+                if len(held) >= 100:
+                    break
+                continue
+        else:
+            docs += 1
+            found += bool(row["findings"])
+        for earlier in held:
+            if not only_found:
+                click.echo(json.dumps(earlier, ensure_ascii=False))
+        held = []
+        if only_found and not row.get("findings"):
             continue
         click.echo(json.dumps(row, ensure_ascii=False))
-    click.echo(f"{docs:,} documents, {found:,} with personal information", err=True)
+    if rejected and not docs:
+        raise InputError(f"none of the first {rejected:,} records of {file} has text to analyse: {first_rejection}",
+                         where=file,
+                         fix="pass --text-field (a column name, or a JSON path such as data[].text), or --format")
+    click.echo(f"{docs + rejected:,} records: {docs:,} analysed, {found:,} with personal information, "
+               f"{rejected:,} rejected" + (f" (first: {first_rejection})" if rejected else ""), err=True)
 
 
 @pii.command("entities")

@@ -53,4 +53,5 @@ def scan_file(path: str | Path, fmt: str = "auto", text_field: str | None = None
                     for r in found]}
     except StreamError as e:
         raise InputError(f"cannot read {path.name}: {e}", where=str(path),
-                         fix="check the file, or name its format with --format") from e
+                         fix="pass --text-field (a column name, or a JSON path such as data[].paragraphs[].context), "
+                             "or name the format with --format") from e

@@ -158,6 +158,17 @@ def test_pii_cli_scan_and_entities(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["pii", "scan", str(tmp_path / "missing.jsonl")])
     assert res.exit_code == 2 and "no such file" in res.output
 
+    # a CSV whose text column is not `text`: refused with the columns named, before any line is printed
+    posts = str(SAMPLES / "en_forum" / "posts.csv")
+    res = runner.invoke(cli, ["pii", "scan", posts])
+    assert res.exit_code == 2 and "--text-field" in res.output and "body" in res.output
+    assert '"rejected"' not in res.stdout
+    res = runner.invoke(cli, ["pii", "scan", posts, "--text-field", "body", "--only-found"])
+    assert res.exit_code == 0
+    found = {f["entity_type"] for line in res.stdout.splitlines() for f in json.loads(line)["findings"]}
+    assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD"} <= found
+    assert "2 rejected" in res.stderr and not any(v in res.output for v in VARIANTS)
+
 
 def test_pii_ner_model_must_be_installed_and_is_never_downloaded(tmp_path: Path) -> None:
     runner = CliRunner()
