@@ -35,7 +35,7 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecogni
 
 from detectors.pii import recognizers_en, recognizers_zh
 from detectors.pii.nlp import OfflineNlpEngine
-from detectors.pii.validators import to_halfwidth
+from detectors.pii.validators import grow, phone_run, to_halfwidth
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
 
@@ -377,15 +377,11 @@ def _candidates(texts: list[str], combined) -> list[list[tuple[int, int]]]:
 KEYWORD_TRIGGERED = {"CN_QQ", "CN_WECHAT", "CN_PERSON_NAME", "CN_ADDRESS", "CN_PASSPORT", "CN_TRAVEL_PERMIT"}
 NUMBER_MARGIN = 24
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
-_PHONE_RUN = frozenset("0123456789 \t\n().-/+")
 
 
 def _email_hit(text: str, s: int, e: int, _min_digits: int = 0) -> tuple[int, int]:
     """The trigger is the '@': start the hit where the local part starts (Exchange addresses run to 100+ chars)."""
-    i, stop = s, max(0, s - 256)
-    while i > stop and text[i - 1] in _LOCAL_PART:
-        i -= 1
-    return (i, e)
+    return (grow(text, s, s, _LOCAL_PART, 256)[0], e)
 
 
 def _phone_hit(text: str, s: int, e: int, min_digits: int = 9) -> tuple[int, int] | None:
@@ -393,12 +389,7 @@ def _phone_hit(text: str, s: int, e: int, min_digits: int = 9) -> tuple[int, int
     (9+ digits in the US, GB, IN and AU plans, 8+ in HK and MO) or a +country-code number; the digit run around
     the hit has fewer.
     This keeps e-mail header noise (times, short ids) away from the matcher, the costliest step of the engine."""
-    a, b = s, e
-    while a > 0 and s - a < 40 and text[a - 1] in _PHONE_RUN:
-        a -= 1
-    while b < len(text) and b - e < 40 and text[b] in _PHONE_RUN:
-        b += 1
-    run = text[a:b]
+    run = phone_run(text, s, e)
     digits = sum(ch.isdigit() for ch in run)
     if digits < min_digits and not ("+" in run and digits >= 7):
         return None

@@ -18,6 +18,8 @@ match. The engine runs one alternation of all triggers over the text and presidi
 from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer, Pattern
+
+from detectors.pii.validators import grow
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     CryptoRecognizer,
@@ -113,11 +115,7 @@ def in_address_token(text: str, start: int, end: int, reach: int = 80) -> bool:
     """True when text[start:end] lies in a run of e-mail address characters holding '@': an e-mail address or a
     message id (<1993Apr15.123456.12345@host>, <1234567890.AA12345@host>), whose digits are no phone number.
     The run stops at spaces, brackets, punctuation and CJK characters (Chinese text has no spaces)."""
-    a, b = start, end
-    while a > 0 and start - a < reach and text[a - 1] in _ADDRESS_CHARS:
-        a -= 1
-    while b < len(text) and b - end < reach and text[b] in _ADDRESS_CHARS:
-        b += 1
+    a, b = grow(text, start, end, _ADDRESS_CHARS, reach)
     return "@" in text[a:b]
 
 

@@ -532,7 +532,6 @@ NEUTRAL = {"EMAIL_ADDRESS"}
 
 NATIONAL_SCORE = 0.3
 _MOBILE_RUN = regex.compile(r"\+?[0-9]+(?:[ -][0-9]+){0,3}")
-_PHONE_CHARS = frozenset("0123456789 \t().-/+")
 
 
 class GreaterChinaPhoneRecognizer(PhoneRecognizer):
@@ -560,12 +559,7 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
         whole or grouped with spaces or hyphens. No Hong Kong, Macau or Taiwan number has that form (the +86 ones
         are mainland numbers, which this recognizer leaves out), and libphonenumber's inner matches split at
         space-hyphen or fullwidth dashes only, leaving groups too short to be numbers: nothing to report."""
-        a, b = start, end
-        while a > 0 and text[a - 1] in _PHONE_CHARS:
-            a -= 1
-        while b < len(text) and text[b] in _PHONE_CHARS:
-            b += 1
-        run = text[a:b].strip()
+        run = v.phone_run(text, start, end).strip()
         if not _MOBILE_RUN.fullmatch(run):
             return False
         digits = "".join(ch for ch in run if ch.isdigit())
@@ -579,12 +573,7 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
         """True when every number around this trigger hit can only score NATIONAL_SCORE: the run of digits and
         phone punctuation around it has no '+' and fewer than 10 digits. The engine then skips the hit unless a
         context word is near (without one the result would fall under the threshold anyway)."""
-        a, b = start, end
-        while a > 0 and start - a < 40 and text[a - 1] in _PHONE_CHARS:
-            a -= 1
-        while b < len(text) and b - end < 40 and text[b] in _PHONE_CHARS:
-            b += 1
-        run = text[a:b]
+        run = v.phone_run(text, start, end)
         return "+" not in run and sum(ch.isdigit() for ch in run) < 10
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:

@@ -39,6 +39,25 @@ def to_halfwidth(text: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # shared helpers
 
+PHONE_RUN_CHARS = frozenset("0123456789 \t\n().-/+")  # digits and the punctuation phone numbers are written with
+
+
+def grow(text: str, start: int, end: int, chars: frozenset[str], reach: int) -> tuple[int, int]:
+    """text[start:end] widened on both sides over characters in `chars`, at most `reach` characters each way."""
+    a, b = start, end
+    while a > 0 and start - a < reach and text[a - 1] in chars:
+        a -= 1
+    while b < len(text) and b - end < reach and text[b] in chars:
+        b += 1
+    return a, b
+
+
+def phone_run(text: str, start: int, end: int, reach: int = 40) -> str:
+    """The run of digits and phone punctuation around text[start:end] (the most a phone number there can span)."""
+    a, b = grow(text, start, end, PHONE_RUN_CHARS, reach)
+    return text[a:b]
+
+
 _SEPARATORS = str.maketrans("", "", " -")
 
 
