@@ -24,12 +24,12 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 
 import detectors
 from detectors.base import DetectorConfig
-from provenance.catalog import Catalog, sql
+from provenance.catalog import Catalog
 from provenance.disclosure import build_disclosure, write_disclosure
 from provenance.errors import InputError
 from provenance.license_stage import run_license_stage, write_attribution
 from provenance.manifest import Source, load_manifest
-from provenance.pii_stage import consent_bases, pii_findings, pii_key, pii_summary
+from provenance.pii_stage import pii_findings, pii_key, pii_summary
 from provenance.planning import ScanBatch, plan_audit
 from provenance.readers import ReadSpec
 from provenance.scan import ScanUnitResult, read_spec, scan_unit
@@ -149,9 +149,7 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         if "license" in stages:
             catalog.add_findings(run_id, run_license_stage(catalog, loaded, run_id, notices_ran="notices" in stages))
         if "pii" in stages:
-            documents = {r["source_id"]: r["documents"] for r in catalog.query(sql("source_scale"), [run_id])}
-            summary = pii_summary(catalog, run_id, pii.sample, documents, consent_bases(loaded))
-            catalog.add_findings(run_id, pii_findings(summary))
+            catalog.add_findings(run_id, pii_findings(pii_summary(catalog, run_id)))
         catalog.finish_run(run_id, "completed")
         document = build_disclosure(catalog, run_id)
         disclosure = write_disclosure(document, out_dir)

@@ -61,7 +61,7 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
             "scale": scale,
             "files_status": {k: row[f"files_{k}"] for k in ("added", "changed", "unchanged", "removed", "failed")},
         })
-    pii = _pii_blocks(catalog, run, {s["id"]: s for s in sources}, declared_by_id)
+    pii = pii_summary(catalog, run_id) if "pii" in list(run["stages"]) else {}
     for source in sources:
         source["pii"] = pii.get(source["id"], {"status": "not_run"})
     findings = catalog.query(sql("run_findings"), [run_id])
@@ -89,17 +89,6 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
         "findings_summary": {sev: sum(1 for f in findings if f["severity"] == sev) for sev in reversed(SEVERITIES)},
         "findings": _listed_findings(findings),
     }
-
-
-def _pii_blocks(catalog: Catalog, run: dict[str, Any], sources: dict[str, dict[str, Any]],
-                declared: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    if "pii" not in list(run["stages"]):
-        return {}
-    options = json.loads(run["options"]) if run["options"] else {}
-    sample = int(options.get("pii", {}).get("sample", 0))
-    consent = {sid: d.get("personal_information", {}).get("consent_basis", "unknown") for sid, d in declared.items()}
-    documents = {sid: s["scale"]["documents"] for sid, s in sources.items()}
-    return pii_summary(catalog, run["run_id"], sample, documents, consent)
 
 
 def _listed_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ The detector (detectors/pii) runs in the scan workers and writes pii_documents; 
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import secrets
@@ -14,7 +15,6 @@ from typing import Any
 from provenance.catalog import Catalog, sql
 from provenance.errors import InputError
 from provenance.findings import Finding
-from provenance.manifest import LoadedManifest
 
 KEY_ENV = "PROVENANCE_PII_KEY"
 NO_BASIS = ("none", "unknown")
@@ -59,9 +59,19 @@ def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (round(max(0.0, centre - half), 6), round(min(1.0, centre + half), 6))
 
 
-def pii_summary(catalog: Catalog, run_id: str, sample: int, documents: dict[str, int],
-                consent: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Per source: the `sources[].pii` block of the disclosure (see README, "disclosure.json")."""
+def pii_summary(catalog: Catalog, run_id: str) -> dict[str, dict[str, Any]]:
+    """Per source: the `sources[].pii` block of the disclosure (see README, "disclosure.json").
+
+    Everything comes from the catalog: the sample size from the run's options, each source's consent basis from
+    its declared manifest entry, its document count from the scan.
+    """
+    options = catalog.query("SELECT options FROM runs WHERE run_id = ?", [run_id])
+    options = json.loads(options[0]["options"]) if options and options[0]["options"] else {}
+    sample = int(options.get("pii", {}).get("sample", 0))
+    consent = {r["source_id"]: json.loads(r["declared"]).get("personal_information", {}).get("consent_basis",
+                                                                                            "unknown")
+               for r in catalog.query("SELECT source_id, declared FROM sources WHERE run_id = ?", [run_id])}
+    documents = {r["source_id"]: r["documents"] for r in catalog.query(sql("source_scale"), [run_id])}
     params = {"run_id": run_id, "sample": sample}
     sources = {r["source_id"]: r for r in catalog.query(sql("run_pii_sources"), params)}
     types: dict[str, dict[str, Any]] = {}
@@ -133,7 +143,3 @@ def pii_findings(summary: dict[str, dict[str, Any]]) -> list[Finding]:
             findings.append(Finding("pii", "PII_FOUND", f"consent basis {basis}; {share} hold personal "
                                     f"information: {kinds}", source_id=source_id, count=k))
     return findings
-
-
-def consent_bases(loaded: LoadedManifest) -> dict[str, str]:
-    return {s.id: s.personal_information.consent_basis for s in loaded.manifest.sources}
