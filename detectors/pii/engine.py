@@ -35,7 +35,7 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecogni
 
 from detectors.pii import recognizers_en, recognizers_zh
 from detectors.pii.nlp import OfflineNlpEngine
-from detectors.pii.validators import grow, phone_run, to_halfwidth
+from detectors.pii.validators import to_halfwidth
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
 
@@ -230,21 +230,18 @@ class PiiEngine:
             spans = [(a + m.start(), a + m.end()) for m in finditer(region)]
             if not spans:
                 continue
-            entity = _entity(rec)
-            adjust = HIT_ADJUST.get(entity)
-            if adjust is not None:
-                min_digits = getattr(rec, "MIN_DIGITS", 9)
-                spans = [span for span in (adjust(text, s, e, min_digits) for s, e in spans) if span is not None]
-            never = getattr(rec, "never_matches", None)
-            if never is not None:
-                spans = [(s, e) for s, e in spans if not never(text, s, e)]
+            candidate = getattr(rec, "candidate", None)
+            if candidate is not None:  # the recognizer's own cheap check: move the hit, or drop what it cannot report
+                spans = [span for span in (candidate(text, s, e) for s, e in spans) if span is not None]
             needs_context = getattr(rec, "needs_context_for", None)
             if needs_context is not None:
                 # values this recognizer scores below the threshold without a context word: skip them when no
                 # context word occurs at all where the enhancer would look (a superset of its token window)
                 spans = [(s, e) for s, e in spans
                          if not needs_context(text, s, e) or self._context_near(rec, text, s, e)]
-            after = self.window if entity in KEYWORD_TRIGGERED else NUMBER_MARGIN
+            # a keyword trigger (QQ号, 姓名, 地址…) comes before the value, which can start 48 characters later; every
+            # other trigger lies inside the value, and a few characters around it are all its checks look at
+            after = self.window if getattr(rec, "TRIGGER_PRECEDES_VALUE", False) else NUMBER_MARGIN
             for wa, wb in _merge(text, spans, NUMBER_MARGIN, after):
                 out += self._run(rec, text, wa, wb, lang)
         return out
@@ -371,35 +368,7 @@ def _candidates(texts: list[str], combined) -> list[list[tuple[int, int]]]:
     return spans
 
 
-# Recognizers whose trigger is the keyword before the value (QQ号, 姓名, 地址, 护照…): the value can start up to 48
-# characters after the trigger; every other trigger lies inside the value, and a few characters around it are all
-# a pattern's boundaries (or libphonenumber's checks) look at.
-KEYWORD_TRIGGERED = {"CN_QQ", "CN_WECHAT", "CN_PERSON_NAME", "CN_ADDRESS", "CN_PASSPORT", "CN_TRAVEL_PERMIT"}
 NUMBER_MARGIN = 24
-_LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
-
-
-def _email_hit(text: str, s: int, e: int, _min_digits: int = 0) -> tuple[int, int]:
-    """The trigger is the '@': start the hit where the local part starts (Exchange addresses run to 100+ chars)."""
-    return (grow(text, s, s, _LOCAL_PART, 256)[0], e)
-
-
-def _phone_hit(text: str, s: int, e: int, min_digits: int = 9) -> tuple[int, int] | None:
-    """None when no valid number can be there: libphonenumber's VALID leniency needs a whole national number
-    (9+ digits in the US, GB, IN and AU plans, 8+ in HK and MO) or a +country-code number; the digit run around
-    the hit has fewer.
-    This keeps e-mail header noise (times, short ids) away from the matcher, the costliest step of the engine."""
-    run = phone_run(text, s, e)
-    digits = sum(ch.isdigit() for ch in run)
-    if digits < min_digits and not ("+" in run and digits >= 7):
-        return None
-    if recognizers_en.in_address_token(text, s, e):  # the phone recognizers' own rule, checked before them
-        return None
-    return (s, e)
-
-
-# hits of some triggers are moved (e-mail) or dropped when they cannot hold a value (phone): see each function
-HIT_ADJUST = {"EMAIL_ADDRESS": _email_hit, "PHONE_NUMBER": _phone_hit}
 
 
 def _merge(text: str, spans: list[tuple[int, int]], before: int, after: int) -> list[tuple[int, int]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer, Pattern
 
-from detectors.pii.validators import grow
+from detectors.pii.validators import grow, phone_run
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     CryptoRecognizer,
@@ -127,9 +127,23 @@ class PhoneNumberRecognizer(PhoneRecognizer):
     libphonenumber (its costliest step), so the rule lives here for the whole-document path too.
     """
 
+    MIN_DIGITS = 9  # national numbers of the US, GB, IN and AU plans
+
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list:
         return [r for r in super().analyze(text, entities, nlp_artifacts)
                 if not in_address_token(text, r.start, r.end)]
+
+    def candidate(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The engine's check of a trigger hit before calling libphonenumber, its costliest step: None when no
+        number this recognizer reports can be there. VALID leniency needs a whole national number (MIN_DIGITS) or
+        a +country-code number, and the digit run around the hit has fewer; or the hit is in an address token."""
+        run = phone_run(text, start, end)
+        digits = sum(ch.isdigit() for ch in run)
+        if digits < self.MIN_DIGITS and not ("+" in run and digits >= 7):
+            return None
+        if in_address_token(text, start, end):
+            return None
+        return (start, end)
 
 
 def english_recognizers(language: str = "en") -> list[EntityRecognizer]:

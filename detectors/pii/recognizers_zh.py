@@ -32,11 +32,10 @@ from typing import ClassVar
 
 import regex
 import phonenumbers
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from detectors.pii import validators as v
-from detectors.pii.recognizers_en import in_address_token
+from detectors.pii.recognizers_en import PhoneNumberRecognizer
 
 FLAGS = regex.DOTALL | regex.MULTILINE
 HAN = r"\p{Han}"
@@ -69,6 +68,7 @@ class ChineseRecognizer(PatternRecognizer):
     TRIGGER: ClassVar[str]
     SENSITIVE: ClassVar[bool] = False
     DESCRIPTION: ClassVar[str] = ""
+    TRIGGER_PRECEDES_VALUE: ClassVar[bool] = False  # the trigger is a keyword before the value (QQ号, 姓名…)
     COUNTRY_CODE = "cn"
 
     def __init__(self, supported_language: str = "zh", **kwargs):
@@ -138,6 +138,7 @@ class CnPassportRecognizer(ChineseRecognizer):
     """中华人民共和国护照 number, only right after the keyword 护照 / passport."""
 
     ENTITY = "CN_PASSPORT"
+    TRIGGER_PRECEDES_VALUE = True
     _VALUE = r"(?:[EGDSP][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DSP]E[0-9]{7})"
     _KEYWORD = rf"(?:护照|(?i:passport))\s?(?:号码|号|编号|(?i:no\.?|number))?{_FILL}{{0,4}}"
     PATTERNS = (Pattern("cn_passport", rf"{_KEYWORD}\K{_VALUE}(?![0-9A-Za-z])", 0.7),)
@@ -157,6 +158,7 @@ class CnTravelPermitRecognizer(ChineseRecognizer):
     """Travel permits: 往来港澳通行证, 港澳居民来往内地通行证 (回乡证), 台湾居民来往大陆通行证 (台胞证), 往来台湾通行证."""
 
     ENTITY = "CN_TRAVEL_PERMIT"
+    TRIGGER_PRECEDES_VALUE = True
     _KEYWORD = rf"(?:通行证|台胞证|回乡证)\s?(?:号码|号|编号|(?i:no\.?))?{_FILL}{{0,4}}"
     _LETTERED = (r"(?:C[0-9]{8}|C[A-HJ-NP-Z][0-9]{7}|W[0-9]{8}"  # mainland residents to HK/Macau (card, booklet)
                  r"|[HM][0-9]{8}(?:[0-9]{2})?"                   # HK (H) / Macau (M) residents to the mainland
@@ -322,6 +324,7 @@ class CnQqRecognizer(ChineseRecognizer):
     """QQ numbers, only after QQ / 扣扣 / 企鹅号 (a bare 5-11 digit number is anything)."""
 
     ENTITY = "CN_QQ"
+    TRIGGER_PRECEDES_VALUE = True
     # "qq" hardly occurs inside other words, so no boundary in front ("...comQQ:12345" is glued scraped text);
     # a single Q only in 加Q / Q号 / Q群, never "Q:" (a question)
     _KEYWORD = (rf"(?:(?i:qq)|扣扣|企鹅号?|加[Qq]|[Qq](?=号|群))"
@@ -340,6 +343,7 @@ class CnWechatRecognizer(ChineseRecognizer):
     """WeChat ids after 微信 / 微信号 / V信 / vx / wx / weixin / wechat."""
 
     ENTITY = "CN_WECHAT"
+    TRIGGER_PRECEDES_VALUE = True
     _ID = (rf"(?:[A-Za-z][A-Za-z0-9_-]{{5,19}}|(?:\+?86[ -]?)?{_MOBILE_CORE}|[1-9][0-9]{{4,10}})"
            r"(?![A-Za-z0-9_@-])(?!\.[A-Za-z0-9])")
     # CJK keywords may touch the id ("微信abc123"); latin ones need a label ("wx: abc123", "wechat号 …")
@@ -385,6 +389,11 @@ class EmailRecognizer(ChineseRecognizer):
     )
     CONTEXT = ("邮箱", "邮件", "电邮", "信箱", "email", "e-mail", "mail")
     TRIGGER = r"[A-Za-z0-9._%+-]@[A-Za-z0-9]"
+
+    def candidate(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The trigger is the '@': the engine's window starts where the local part starts (Exchange addresses run
+        to 100+ characters)."""
+        return (v.grow(text, start, start, _LOCAL_PART, 256)[0], end)
     DESCRIPTION = ("local@domain with CJK-safe boundaries; public suffix checked offline (tldextract bundled list); "
                    "a glued trailing word is trimmed off")
 
@@ -444,6 +453,7 @@ class CnPersonNameRecognizer(ChineseRecognizer):
     """Chinese names right after a label such as 姓名 / 联系人 / 收货人 / 法定代表人 / 患者."""
 
     ENTITY = "CN_PERSON_NAME"
+    TRIGGER_PRECEDES_VALUE = True
     _KEYWORDS = "姓名|联系人|收货人|收件人|寄件人|负责人|户名|法定代表人|法人代表|法人|患者"
     # a name ends at a non-CJK character or before a word that commonly follows one in forms and prose
     _END = (rf"(?=[^{HAN}·•・]|$|先生|女士|小姐|同志|老师|医生|师傅|电话|手机|联系|地址|住址|性别|年龄|身份|籍贯|民族"
@@ -476,6 +486,7 @@ class CnAddressRecognizer(ChineseRecognizer):
     """Addresses after 地址 / 住址 / 户籍地 (labelled) or 家住 / 住在 / 现住 (inline)."""
 
     ENTITY = "CN_ADDRESS"
+    TRIGGER_PRECEDES_VALUE = True
     _BODY = rf"[{HAN}0-9A-Za-z#\-]{{6,40}}?"
     _END = (rf"(?=[^{HAN}0-9A-Za-z#\-]|$|电话|手机|联系|邮编|邮政|姓名|收货人|收件人|座机|传真|邮箱|微信|(?i:qq)|身份证"
             r"|电子|电邮|网址|官网|主页|营业|时间|的|附近|旁边|一带)")
@@ -531,10 +542,11 @@ NEUTRAL = {"EMAIL_ADDRESS"}
 
 
 NATIONAL_SCORE = 0.3
+_LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
 _MOBILE_RUN = regex.compile(r"\+?[0-9]+(?:[ -][0-9]+){0,3}")
 
 
-class GreaterChinaPhoneRecognizer(PhoneRecognizer):
+class GreaterChinaPhoneRecognizer(PhoneNumberRecognizer):
     """Phone numbers of Hong Kong, Macau and Taiwan, and any number written with a +country code, in Chinese text.
 
     libphonenumber (presidio's PhoneRecognizer) does the matching and validation. Mainland numbers are left to the
@@ -552,6 +564,10 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
     def __init__(self, supported_language: str = "zh"):
         super().__init__(context=list(self.CONTEXT), supported_language=supported_language,
                          supported_regions=("HK", "MO", "TW"), name=type(self).__name__)
+
+    def candidate(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        span = super().candidate(text, start, end)
+        return None if span is None or self.never_matches(text, start, end) else span
 
     @staticmethod
     def never_matches(text: str, start: int, end: int) -> bool:
@@ -583,7 +599,7 @@ class GreaterChinaPhoneRecognizer(PhoneRecognizer):
                 region = phonenumbers.region_code_for_number(phonenumbers.parse(text[result.start:result.end], "HK"))
             except phonenumbers.NumberParseException:
                 region = None
-            if region == "CN" or in_address_token(text, result.start, result.end):
+            if region == "CN":
                 continue
             value = text[result.start:result.end]
             if not value.lstrip("(（ ").startswith(("+", "00")) and sum(ch.isdigit() for ch in value) < 10:
