@@ -16,6 +16,10 @@ class DetectorConfig:
 
     version: int = 1  # bump when the detector's output changes meaning, so stored results are recomputed
 
+    def recorded(self) -> dict:
+        """What identifies the results: hashed into the stage's config_hash. Secrets are left out here."""
+        return asdict(self)
+
 
 class Detector:
     """A content analyser. Subclasses set `name` and `result_table` and write `process`.
@@ -35,7 +39,7 @@ class Detector:
         self.config = config or self.config_class()
 
     def config_hash(self) -> str:
-        payload = json.dumps({"name": self.name, **asdict(self.config)}, sort_keys=True, default=str)
+        payload = json.dumps({"name": self.name, **self.config.recorded()}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def process(self, batch: pa.RecordBatch) -> pa.Table | None:

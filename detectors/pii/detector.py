@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import hmac
-import json
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -61,6 +60,10 @@ class PiiConfig(DetectorConfig):
         if self.sample < 0:
             raise ValueError(f"sample must be 0 (all documents) or a positive count, got {self.sample}")
 
+    def recorded(self) -> dict:
+        """The config without the key, with the key's fingerprint: results hashed under another key are redone."""
+        return {**{k: v for k, v in asdict(self).items() if k != "key"}, "key_id": self.key_id()}
+
     def key_id(self) -> str:
         """A fingerprint of the key (not the key): results hashed under another key are recomputed."""
         return hashlib.sha256(b"key-id\x00" + self.key).hexdigest()[:12]
@@ -89,11 +92,6 @@ class PiiDetector(Detector):
         self.engine = engine_for(self.config.ner_models, self.config.score_threshold, self.config.window)
         self._reservoir: list[tuple[float, str, str]] = []  # heap of (-priority, doc_id, text) when sampling
         self.keeps_documents = self.config.sample > 0
-
-    def config_hash(self) -> str:
-        payload = {"name": self.name, **{k: v for k, v in asdict(self.config).items() if k != "key"},
-                   "key_id": self.config.key_id()}
-        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def process(self, batch: pa.RecordBatch) -> pa.Table | None:
         ids = batch.column("doc_id").to_pylist()
