@@ -989,15 +989,10 @@ _RULES: list[tuple[re.Pattern, Any]] = [
         _fixed("LicenseRef-Research-Only", RESTRICTIVE, 0.8),
     ),
     (
+        # "only for research …" / "intended for academic research purposes …"
         re.compile(
-            rf"\b(?:only|solely|exclusively|strictly)\s+(?:be\s+used\s+)?(?:for|to|in)\s+(?:non\s?commercial\s+)?"
-            rf"{_RESEARCH_WORD}\b(?:\s+(?:(?:and|or|/)\s+)?{_RESEARCH_WORD})*(?:\s+{_PURPOSE})?"
-        ),
-        _fixed("LicenseRef-Research-Only", RESTRICTIVE, 0.8),
-    ),
-    (
-        re.compile(
-            rf"\b(?:intended|restricted|limited|permitted|available|free)\s+(?:only\s+)?(?:for|to)\s+"
+            rf"(?:\b(?:only|solely|exclusively|strictly)\s+(?:be\s+used\s+)?(?:for|to|in)\s+"
+            rf"|\b(?:intended|restricted|limited|permitted|available|free)\s+(?:only\s+)?(?:for|to)\s+)"
             rf"(?:non\s?commercial\s+)?"
             rf"{_RESEARCH_WORD}\b(?:\s+(?:(?:and|or|/)\s+)?{_RESEARCH_WORD})*(?:\s+{_PURPOSE})?"
         ),
