@@ -27,10 +27,15 @@ class Detector:
     `name` is the stage name users pass to `--stages`, the key in the catalog's stage_results, and the prefix of
     its statistics. `result_table` is the catalog table (created by a migration) its rows are loaded into; the
     rows must have a `doc_id` column; the loader adds the file version.
+
+    A detector with more than one table lists them all in `result_tables` and returns {table: rows} from
+    `process`/`finish`. Rows of per-file aggregates carry `file_index` (the batch's column of that name: an opaque
+    key of the file a document came from) instead of `doc_id`.
     """
 
     name: ClassVar[str]
     result_table: ClassVar[str]
+    result_tables: ClassVar[tuple[str, ...]] = ()  # when empty: (result_table,)
     config_class: ClassVar[type[DetectorConfig]] = DetectorConfig
     keeps_documents: bool = False  # True when process() holds documents back for finish() (the scanner then keeps
                                    # every document's file index until the file is done)
@@ -42,11 +47,15 @@ class Detector:
         payload = json.dumps({"name": self.name, **self.config.recorded()}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
-    def process(self, batch: pa.RecordBatch) -> pa.Table | None:
-        """Analyse one batch with columns doc_id (string) and text (string)."""
+    @classmethod
+    def tables(cls) -> tuple[str, ...]:
+        return cls.result_tables or (cls.result_table,)
+
+    def process(self, batch: pa.RecordBatch) -> pa.Table | dict[str, pa.Table] | None:
+        """Analyse one batch with columns doc_id (string), text (string) and file_index (int32)."""
         raise NotImplementedError
 
-    def finish(self) -> pa.Table | None:
+    def finish(self) -> pa.Table | dict[str, pa.Table] | None:
         """Called once after the last batch of a file: rows of work kept back (e.g. a sample), or None."""
         return None
 

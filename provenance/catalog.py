@@ -193,7 +193,7 @@ class Catalog:
             self.con.unregister("reused_paths")
 
     def load_unit(self, run_id: str, result: ScanUnitResult, prev: PreviousFile | None,
-                  detector_tables: dict[str, str] | None = None) -> None:
+                  detector_tables: dict[str, tuple[str, ...]] | None = None) -> None:
         """Load one worker result in one transaction: versions, documents, issues, files rows, detector results.
 
         Everything goes in as set-based INSERT ... SELECT from Arrow tables: an archive can hold 20,000 members,
@@ -230,17 +230,17 @@ class Catalog:
             for stage, config_hash in result.detector_configs.items():
                 # a version may exist already (read again only because this stage is new for it)
                 self.con.execute(sql("mark_stage_pending"), [stage, config_hash])
-                table = detector_tables.get(stage)
-                shard = result.detector_shards.get(stage)
+                shards = result.detector_shards.get(stage, {})
                 # rows of another config of this stage (e.g. a sample, now the full set) are replaced, not added to
                 self.con.execute("DELETE FROM stage_results WHERE stage = ? AND version_id IN "
                                  "(SELECT version_id FROM unit_map WHERE pending)", [stage])
-                if table:
+                for table in detector_tables.get(stage, ()):
                     self.con.execute(f"DELETE FROM {table} WHERE version_id IN "
                                      "(SELECT version_id FROM unit_map WHERE pending)")
-                if table and shard:
-                    self.con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (file_index, is_new, pending) "
-                                     "FROM read_parquet(?) JOIN unit_map USING (file_index) WHERE pending", [shard])
+                    if table in shards:
+                        self.con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (file_index, is_new, pending) "
+                                         "FROM read_parquet(?) JOIN unit_map USING (file_index) WHERE pending",
+                                         [shards[table]])
                 self.con.execute("INSERT INTO stage_results SELECT version_id, ?, ?, ? FROM unit_map WHERE pending",
                                  [stage, config_hash, run_id])
             self.con.execute("DROP TABLE IF EXISTS unit_map")

@@ -47,9 +47,12 @@ class BatchDetector(Protocol):
 
     def config_hash(self) -> str: ...
 
-    def process(self, batch: pa.RecordBatch) -> pa.Table | None: ...
+    @classmethod
+    def tables(cls) -> tuple[str, ...]: ...
 
-    def finish(self) -> pa.Table | None: ...
+    def process(self, batch: pa.RecordBatch) -> pa.Table | dict[str, pa.Table] | None: ...
+
+    def finish(self) -> pa.Table | dict[str, pa.Table] | None: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class ScanUnitResult:
     unchanged: bool = False  # the content hash equals the previous run's: nothing was read
     files: list[FileResult] = field(default_factory=list)
     documents_shard: str | None = None
-    detector_shards: dict[str, str] = field(default_factory=dict)
+    detector_shards: dict[str, dict[str, str]] = field(default_factory=dict)  # stage → {table: shard path}
     detector_configs: dict[str, str] = field(default_factory=dict)
     error_code: str | None = None
     error: str | None = None
@@ -175,7 +178,7 @@ class _Sink:
         self.text_ids: list[str] = []
         self.text_files: list[int] = []
         self.text_bytes = 0
-        self.det_writers: dict[str, pq.ParquetWriter] = {}
+        self.det_writers: dict[tuple[str, str], pq.ParquetWriter] = {}
         self.file_of: dict[str, int] = {}  # doc_id → file index, for detector rows
         # a detector that keeps documents back until finish() needs the file index of any document of the unit
         self.detectors_keep_texts = any(getattr(d, "keeps_documents", False) for d in detectors)
@@ -223,36 +226,45 @@ class _Sink:
     def _flush_texts(self) -> None:
         if not self.texts:
             return
-        batch = pa.record_batch({"doc_id": self.text_ids, "text": self.texts})
+        batch = pa.record_batch({"doc_id": self.text_ids, "text": self.texts,
+                                 "file_index": pa.array(self.text_files, pa.int32())})
         self.file_of.update(zip(self.text_ids, self.text_files))
         for det in self.detectors:
-            self._write_detector(det.name, det.process(batch))
+            self._write_detector(det, det.process(batch))
         self.texts, self.text_ids, self.text_files, self.text_bytes = [], [], [], 0
         if not self.detectors_keep_texts:
             self.file_of = {}
 
-    def _write_detector(self, name: str, out: pa.Table | None) -> None:
-        if out is None or out.num_rows == 0:
+    def _write_detector(self, det: BatchDetector, out: pa.Table | dict[str, pa.Table] | None) -> None:
+        if out is None:
             return
-        ids = out.column("doc_id").to_pylist()
-        out = out.append_column("file_index", pa.array([self.file_of[i] for i in ids], pa.int32()))
-        writer = self.det_writers.get(name)
-        if writer is None:
-            path = os.path.join(self.shard_dir, f"{self.stem}.{name}.parquet")
-            writer = self.det_writers[name] = pq.ParquetWriter(path, out.schema)
-        writer.write_table(out)
+        tables = out if isinstance(out, dict) else {det.tables()[0]: out}
+        for table_name, rows in tables.items():
+            if table_name not in det.tables():
+                raise ValueError(f"detector {det.name!r} returned rows for {table_name!r}, not one of its tables")
+            if rows.num_rows == 0:
+                continue
+            if "file_index" not in rows.column_names:
+                ids = rows.column("doc_id").to_pylist()
+                rows = rows.append_column("file_index", pa.array([self.file_of[i] for i in ids], pa.int32()))
+            key = (det.name, table_name)
+            writer = self.det_writers.get(key)
+            if writer is None:
+                path = os.path.join(self.shard_dir, f"{self.stem}.{det.name}.{table_name}.parquet")
+                writer = self.det_writers[key] = pq.ParquetWriter(path, rows.schema)
+            writer.write_table(rows)
 
     def close(self, result: ScanUnitResult) -> None:
         self._flush_docs()
         self._flush_texts()
         for det in self.detectors:
-            self._write_detector(det.name, det.finish())
+            self._write_detector(det, det.finish())
         if self.writer is not None:
             self.writer.close()
             result.documents_shard = self.doc_path
-        for name, writer in self.det_writers.items():
+        for (name, table_name), writer in self.det_writers.items():
             writer.close()
-            result.detector_shards[name] = writer.where  # type: ignore[attr-defined]
+            result.detector_shards.setdefault(name, {})[table_name] = writer.where  # type: ignore[attr-defined]
         result.detector_configs = {d.name: d.config_hash() for d in self.detectors}
 
 
