@@ -7,6 +7,7 @@ Each module registers its detector on import; importing it here is what makes it
 from detectors.base import Detector, DetectorConfig, available, create, register
 
 import detectors.notices  # noqa: E402,F401  (registers the "notices" stage)
+import detectors.dedup.detector  # noqa: E402,F401  (registers the "duplicates" stage)
 import detectors.pii.detector  # noqa: E402,F401  (registers the "pii" stage)
 
 __all__ = ["Detector", "DetectorConfig", "available", "create", "register"]

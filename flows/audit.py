@@ -26,6 +26,7 @@ import detectors
 from detectors.base import DetectorConfig
 from provenance.catalog import Catalog
 from provenance.disclosure import build_disclosure, write_disclosure
+from provenance.dup_stage import DupOptions, run_duplicates_stage
 from provenance.errors import InputError
 from provenance.license_stage import run_license_stage, write_attribution
 from provenance.manifest import Source, load_manifest
@@ -106,14 +107,14 @@ def scan_files(batch: ScanBatch, source: Source, spec: ReadSpec, shard_dir: str,
 @flow(name="audit-corpus", log_prints=False, validate_parameters=False)
 def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow_outside: bool = False,
                  max_record_mb: int = 16, show_progress: bool = False,
-                 pii: PiiOptions = PiiOptions()) -> dict[str, Any]:
+                 pii: PiiOptions = PiiOptions(), dup: DupOptions = DupOptions()) -> dict[str, Any]:
     started = time.perf_counter()
     log = get_run_logger()
     loaded = load_manifest(manifest_path, allow_outside=allow_outside)
     sources = {s.id: s for s in loaded.manifest.sources}
     max_record_bytes = max_record_mb << 20
     detector_names = [s for s in stages if s not in BUILTIN_STAGES]
-    detector_tables = {n: detectors.available()[n].result_table for n in detector_names}  # type: ignore[attr-defined]
+    detector_tables = {n: detectors.available()[n].tables() for n in detector_names}  # type: ignore[attr-defined]
     configs = detector_configs(detector_names, db, pii)
     config_hashes = {n: detectors.create(n, c).config_hash() for n, c in configs.items()}
     out_dir = Path(out)
@@ -121,7 +122,8 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
     run_id = catalog.start_run(loaded, stages, {
         "dataset": loaded.manifest.dataset.model_dump(exclude_none=True),
         "max_record_mb": max_record_mb, "allow_outside": allow_outside,
-        **({"pii": pii.recorded()} if "pii" in stages else {})})
+        **({"pii": pii.recorded()} if "pii" in stages else {}),
+        **({"duplicates": dup.recorded()} if "duplicates" in stages else {})})
     shard_dir = out_dir / f".shards-{run_id}"
     try:
         plan = plan_audit(loaded, catalog, run_id, max_record_bytes, config_hashes)
@@ -140,7 +142,7 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
                 for unit in future.result():
                     catalog.load_unit(run_id, unit, plan.previous.get((unit.source_id, unit.path)), detector_tables)
                     files_read += 0 if unit.unchanged else 1
-                    for path in [unit.documents_shard, *unit.detector_shards.values()]:
+                    for path in [unit.documents_shard, *(p for s in unit.detector_shards.values() for p in s.values())]:
                         if path:
                             Path(path).unlink(missing_ok=True)  # loaded: free the space now
                     advance(unit.disk_bytes)
@@ -150,6 +152,8 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
             catalog.add_findings(run_id, run_license_stage(catalog, loaded, run_id, notices_ran="notices" in stages))
         if "pii" in stages:
             catalog.add_findings(run_id, pii_findings(pii_summary(catalog, run_id)))
+        if "duplicates" in stages:
+            catalog.add_findings(run_id, run_duplicates_stage(catalog, run_id, dup))
         catalog.finish_run(run_id, "completed")
         document = build_disclosure(catalog, run_id)
         disclosure = write_disclosure(document, out_dir)
@@ -200,7 +204,8 @@ class _progress:
 
 def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | Path = "out",
               stages: list[str] | None = None, workers: int = 2, allow_outside: bool = False,
-              max_record_mb: int = 16, show_progress: bool = False, pii: PiiOptions | None = None) -> AuditResult:
+              max_record_mb: int = 16, show_progress: bool = False, pii: PiiOptions | None = None,
+              dup: DupOptions | None = None) -> AuditResult:
     """Validate inputs without starting Prefect, then run the flow with `workers` threads."""
     load_manifest(manifest, allow_outside=allow_outside)  # manifest errors exit before any work starts
     out_dir = Path(out).resolve()
@@ -211,7 +216,7 @@ def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | 
     runner = ThreadPoolTaskRunner(max_workers=workers)
     summary = audit_corpus.with_options(task_runner=runner)(
         str(Path(manifest).resolve()), str(db_path), str(out_dir), stages or available_stages(), allow_outside,
-        max_record_mb, show_progress, pii or PiiOptions())
+        max_record_mb, show_progress, pii or PiiOptions(), dup or DupOptions())
     return AuditResult(summary["run_id"], Path(summary["db"]), Path(summary["disclosure"]),
                        summary["findings_by_severity"], summary["documents"], summary["files_read"],
                        summary["files_reused"], summary["seconds"])

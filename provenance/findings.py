@@ -122,6 +122,17 @@ CODES: dict[str, Code] = {c.code: c for c in [
     Code("PII_IN_ANONYMISED", "pii", "high", _PI,
          "personal information found in a source declared anonymised or free of personal information",
          "fix the anonymisation (see the masked examples in the report) or correct `consent_basis`"),
+    # duplicates and diversity (stages `duplicates`, `diversity`)
+    Code("DUP_HIGH_RATE", "duplicates", "medium", _QUALITY,
+         "a large share of a source is exact or near duplicates of its other documents",
+         "deduplicate the source (`provenance clusters --keep-list` gives one document per cluster) and state the "
+         "deduplicated scale"),
+    Code("DUP_SOURCE_OVERLAP", "duplicates", "medium", _QUALITY,
+         "a large share of one source is also in another: the corpus scale counts it twice",
+         "drop the copies from one of the sources, or declare the overlap in the data description"),
+    Code("DUP_ALREADY_PRESENT", "duplicates", "medium", _QUALITY,
+         "most of a new dataset is already in the audited corpus",
+         "add only the documents the corpus lacks (see the overlap report), or skip the dataset"),
     Code("PII_FOUND", "pii", "info", _PI, "personal information found; the declared basis covers it",
          "keep the consent evidence with the dataset; consider removing identifiers the model does not need"),
 ]}

@@ -1,0 +1,246 @@
+"""The duplicates stage's corpus-wide pass: band grouping, verification, clusters, rates and overlap, in DuckDB.
+
+The detector (detectors/dedup) stored a normalised-text hash and a MinHash signature per document. After the scan,
+over the documents of the run's file versions (reused ones included, so nothing is hashed twice):
+1. LSH candidates: band keys grouped in DuckDB (sql/dup_candidates.sql), for the run's banding (default 16 × 8,
+   tuned for 0.8) and the banding with the same sensitivity at 0.7 (25 × 5), so the 0.7 rate is not cut short;
+2. verification: the estimated Jaccard of each candidate pair (the share of equal signature values; standard error
+   √(J(1−J)/128) ≈ 0.035 at J = 0.8 with 128 permutations), kept from 0.7 up, plus exact duplicates;
+3. connected components (scipy) of the pairs at each threshold: within each source for the rates, across sources
+   for the clusters and their representatives;
+4. the overlap matrix between sources (sql/dup_overlap.sql).
+Only the pairs (not the band index) are held in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from detectors.dedup.lsh import BUCKET_PAIRS_MAX, banding_for
+from provenance.catalog import Catalog, sql
+from provenance.errors import InputError
+from provenance.findings import Finding
+
+RATE_THRESHOLDS = (0.7, 0.8, 0.9)
+
+
+@dataclass(frozen=True)
+class DupOptions:
+    """Options of the duplicates stage (`--dup-*` on the command line); recorded with the run."""
+
+    threshold: float = 0.8      # clusters, overlap and findings
+    bands: int = 16
+    rows: int = 8
+    high_rate: float = 0.10     # DUP_HIGH_RATE when a source would lose this share to deduplication
+    overlap_share: float = 0.10  # DUP_SOURCE_OVERLAP when this share of a source is also in another
+
+    def __post_init__(self) -> None:
+        if self.threshold not in RATE_THRESHOLDS:
+            raise InputError(f"--dup-threshold must be one of {', '.join(map(str, RATE_THRESHOLDS))}, got "
+                             f"{self.threshold}", where="--dup-threshold",
+                             fix="rates are computed at 0.7, 0.8 and 0.9; pick one of them for clusters")
+        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > 128:
+            raise InputError(f"--dup-bands {self.bands}x{self.rows} needs {self.bands * self.rows} hash values; "
+                             "signatures have 128", where="--dup-bands", fix="use bands × rows ≤ 128, e.g. 16x8")
+        for name in ("high_rate", "overlap_share"):
+            if not 0 < getattr(self, name) <= 1:
+                raise InputError(f"{name} must be in (0, 1]", where=f"--dup-{name.replace('_', '-')}",
+                                 fix="pass a share such as 0.1")
+
+    def recorded(self) -> dict[str, Any]:
+        return {"threshold": self.threshold, "bands": self.bands, "rows": self.rows, "high_rate": self.high_rate,
+                "overlap_share": self.overlap_share}
+
+
+def load_run_documents(catalog: Catalog, run_id: str) -> int:
+    """Create the temp table dup_run_docs for a run; returns its size."""
+    catalog.con.execute(sql("dup_run_documents"), {"run_id": run_id})
+    return catalog.con.execute("SELECT count(*) FROM dup_run_docs").fetchone()[0]
+
+
+def candidate_pairs(catalog: Catalog, bandings: list[tuple[int, int]]) -> None:
+    """Fill the temp table dup_candidates(a, b) from dup_run_docs with the union of the bandings' candidates."""
+    con = catalog.con
+    con.execute("CREATE OR REPLACE TEMP TABLE dup_candidates (a BIGINT, b BIGINT)")
+    for bands, rows in bandings:
+        con.execute("INSERT INTO dup_candidates " + sql("dup_candidates"),
+                    {"bands": bands, "rows": rows, "bucket_max": BUCKET_PAIRS_MAX})
+    con.execute("CREATE OR REPLACE TEMP TABLE dup_candidates AS SELECT DISTINCT a, b FROM dup_candidates")
+
+
+def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions) -> list[Finding]:
+    con = catalog.con
+    n = load_run_documents(catalog, run_id)
+    bandings = sorted({(options.bands, options.rows), banding_for(min(RATE_THRESHOLDS))})
+    candidate_pairs(catalog, bandings)
+    edges = con.sql(sql("dup_verify"), params={"min_jaccard": min(RATE_THRESHOLDS)}).to_arrow_table()
+    docs = con.sql("SELECT id, source_id, doc_id FROM dup_run_docs ORDER BY id").to_arrow_table()
+    source_ids = docs.column("source_id").to_pylist()
+    sources = sorted(set(source_ids))
+    source_of = np.array([sources.index(s) for s in source_ids], dtype=np.int64) if n else np.zeros(0, np.int64)
+    a = edges.column("a").to_numpy().astype(np.int64)
+    b = edges.column("b").to_numpy().astype(np.int64)
+    jac = edges.column("jaccard").to_numpy().astype(float)
+
+    with catalog.transaction():
+        for table in ("dup_pairs", "dup_clusters", "dup_source_stats", "dup_overlap"):
+            con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
+        con.register("dup_edges", edges)
+        con.execute("""INSERT INTO dup_pairs
+                       SELECT ?, x.doc_id, y.doc_id, x.source_id, y.source_id, e.jaccard, e.exact
+                       FROM dup_edges AS e JOIN dup_run_docs AS x ON x.id = e.a JOIN dup_run_docs AS y ON y.id = e.b""",
+                    [run_id])
+        con.unregister("dup_edges")
+
+        same = source_of[a] == source_of[b] if len(a) else np.zeros(0, bool)
+        removable = {}
+        for t in RATE_THRESHOLDS:
+            keep = same & (jac >= t - 1e-9)
+            labels = _components(n, a[keep], b[keep])
+            removable[t] = _removable_per_source(labels, source_of, len(sources))
+        labels = _components(n, a[jac >= options.threshold - 1e-9], b[jac >= options.threshold - 1e-9])
+        clusters = _cluster_rows(run_id, labels, docs)
+        con.register("dup_cluster_rows", clusters)
+        con.execute("INSERT INTO dup_clusters SELECT * FROM dup_cluster_rows")
+        con.unregister("dup_cluster_rows")
+        within = same & (jac >= options.threshold - 1e-9)
+        inner = _components(n, a[within], b[within])
+        clusters_in_source = _clusters_per_source(inner, source_of, len(sources))
+
+        stats = con.execute(sql("dup_source_counts"), {"run_id": run_id, "threshold": options.threshold}).fetchall()
+        by_source = {r[0]: r for r in stats}
+        con.execute("INSERT INTO dup_overlap SELECT $run_id, * FROM (" + sql("dup_overlap").rstrip().rstrip(";") + ")",
+                    {"run_id": run_id, "threshold": options.threshold})
+        rows = []
+        for i, s in enumerate(sources):
+            _, documents, without, distinct, in_other = by_source[s]
+            rows.append((run_id, s, documents, without, documents - distinct, int(removable[0.7][i]),
+                         int(removable[0.8][i]), int(removable[0.9][i]), int(clusters_in_source[i]), in_other))
+        if rows:
+            con.executemany("INSERT INTO dup_source_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return duplicate_findings(dup_summary(catalog, run_id, options), options)
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if n == 0:
+        return np.zeros(0, np.int64)
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _removable_per_source(labels: np.ndarray, source_of: np.ndarray, n_sources: int) -> np.ndarray:
+    """Documents minus distinct components, per source: what keeping one document per cluster would remove."""
+    docs = np.bincount(source_of, minlength=n_sources)
+    pairs = np.unique(np.stack((source_of, labels), axis=1), axis=0) if len(labels) else np.zeros((0, 2), np.int64)
+    distinct = np.bincount(pairs[:, 0], minlength=n_sources)
+    return docs - distinct
+
+
+def _clusters_per_source(labels: np.ndarray, source_of: np.ndarray, n_sources: int) -> np.ndarray:
+    if not len(labels):
+        return np.zeros(n_sources, np.int64)
+    sizes = np.bincount(labels)
+    multi = sizes[labels] > 1
+    pairs = np.unique(np.stack((source_of[multi], labels[multi]), axis=1), axis=0)
+    return np.bincount(pairs[:, 0], minlength=n_sources) if len(pairs) else np.zeros(n_sources, np.int64)
+
+
+def _cluster_rows(run_id: str, labels: np.ndarray, docs: pa.Table) -> pa.Table:
+    """Members of clusters of two or more; representative = the smallest doc_id (documents are ordered by it)."""
+    if not len(labels):
+        idx = np.zeros(0, np.int64)
+    else:
+        sizes = np.bincount(labels)
+        idx = np.flatnonzero(sizes[labels] > 1)
+    lab = labels[idx]
+    first = np.zeros(len(idx), bool)
+    if len(idx):
+        _, first_pos = np.unique(lab, return_index=True)  # ids ascend, so the first of a label is its smallest doc
+        first[first_pos] = True
+    return pa.table({
+        "run_id": [run_id] * len(idx),
+        "cluster_id": pa.array(lab, pa.int64()),
+        "doc_id": docs.column("doc_id").take(pa.array(idx, pa.int64())),
+        "source_id": docs.column("source_id").take(pa.array(idx, pa.int64())),
+        "representative": pa.array(first, pa.bool_()),
+    })
+
+
+def dup_summary(catalog: Catalog, run_id: str, options: DupOptions | None = None) -> dict[str, Any]:
+    """The `sources[].duplicates` blocks and the corpus `duplicates` section of the disclosure, from the catalog."""
+    threshold = (options or _recorded_options(catalog, run_id)).threshold
+    sources: dict[str, Any] = {}
+    for r in catalog.query("SELECT * FROM dup_source_stats WHERE run_id = ? ORDER BY source_id", [run_id]):
+        docs = r["documents"] or 1
+        sources[r["source_id"]] = {
+            "status": "ok",
+            "documents": r["documents"],
+            "without_shingles": r["without_shingles"],
+            "exact_duplicates": r["exact_duplicates"],
+            "exact_duplicate_rate": round(r["exact_duplicates"] / docs, 6),
+            "near_duplicates": {str(t): r[f"near_duplicates_{int(t * 10):02d}"] for t in RATE_THRESHOLDS},
+            "near_duplicate_rate": {str(t): round(r[f"near_duplicates_{int(t * 10):02d}"] / docs, 6)
+                                    for t in RATE_THRESHOLDS},
+            "clusters": r["clusters"],
+            "in_other_sources": r["in_other_sources"],
+            "in_other_sources_rate": round(r["in_other_sources"] / docs, 6),
+        }
+    overlap = [{**row, "share_of_a": round(row["documents"] / max(1, sources[row["source_a"]]["documents"]), 6)}
+               for row in catalog.query("SELECT source_a, source_b, documents, example_doc_a, example_doc_b "
+                                        "FROM dup_overlap WHERE run_id = ? ORDER BY source_a, source_b", [run_id])
+               if row["source_a"] in sources]
+    totals = catalog.query("SELECT count(*) AS members, count(DISTINCT cluster_id) AS clusters "
+                           "FROM dup_clusters WHERE run_id = ?", [run_id])[0]
+    documents = sum(s["documents"] for s in sources.values())
+    removable = totals["members"] - totals["clusters"]
+    corpus = {
+        "status": "ok" if sources else "not_run",
+        "threshold": threshold,
+        "documents": documents,
+        "clusters": totals["clusters"],
+        "near_duplicates": removable,
+        "near_duplicate_rate": round(removable / documents, 6) if documents else 0.0,
+        "overlap": overlap,
+        "method": "MinHash (datasketch affine32, 128 permutations, seed 1) over character 5-grams of CJK text and "
+                  "word 5-grams otherwise, after NFKC, casefolding and whitespace folding; LSH bands grouped in "
+                  "DuckDB; pairs verified by the estimated Jaccard of their signatures; rates = documents a "
+                  "deduplication keeping one document per cluster would remove, within each source",
+    }
+    return {"sources": sources, "corpus": corpus}
+
+
+def _recorded_options(catalog: Catalog, run_id: str) -> DupOptions:
+    import json
+
+    rows = catalog.query("SELECT options FROM runs WHERE run_id = ?", [run_id])
+    recorded = (json.loads(rows[0]["options"]) if rows and rows[0]["options"] else {}).get("duplicates", {})
+    return DupOptions(**recorded) if recorded else DupOptions()
+
+
+def duplicate_findings(summary: dict[str, Any], options: DupOptions) -> list[Finding]:
+    findings: list[Finding] = []
+    t = str(options.threshold)
+    for source_id, s in summary["sources"].items():
+        near, exact = s["near_duplicate_rate"][t], s["exact_duplicate_rate"]
+        if max(near, exact) >= options.high_rate:
+            findings.append(Finding(
+                "duplicates", "DUP_HIGH_RATE",
+                f"{s['near_duplicates'][t]:,} of {s['documents']:,} documents ({near:.1%}) are near duplicates "
+                f"(Jaccard ≥ {t}) of others in the source, {s['exact_duplicates']:,} ({exact:.1%}) exact copies; "
+                f"the source's scale is overstated by that much", source_id=source_id,
+                count=s["near_duplicates"][t]))
+    for row in summary["corpus"]["overlap"]:
+        if row["share_of_a"] >= options.overlap_share:
+            findings.append(Finding(
+                "duplicates", "DUP_SOURCE_OVERLAP",
+                f"{row['documents']:,} documents ({row['share_of_a']:.1%}) of {row['source_a']} are also in "
+                f"{row['source_b']} (exact or Jaccard ≥ {t}), e.g. {row['example_doc_a']} ~ {row['example_doc_b']}; "
+                "the corpus counts them twice", source_id=row["source_a"], doc_id=row["example_doc_a"],
+                count=row["documents"]))
+    return findings
