@@ -14,7 +14,10 @@ __all__ = ["normalize", "exact_hash"]
 
 
 def normalize(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    # NFKC leaves ASCII and already-normalised text alone; its quick check is far cheaper than normalising
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().split())
 
 
 def exact_hash(normalized: str) -> int:

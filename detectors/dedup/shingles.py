@@ -132,13 +132,19 @@ def _mix32_np(h: np.ndarray) -> np.ndarray:
     return h & np.uint64(0xFFFFFFFF)
 
 
+_POWERS: dict[int, np.ndarray] = {}
+
+
 def _powers(base: int, n: int) -> np.ndarray:
-    """base^0 … base^(n-1) mod 2^64."""
-    out = np.full(n, base, dtype=np.uint64)
-    if n:
-        out[0] = 1
-        np.cumprod(out, out=out)
-    return out
+    """base^0 … base^(n-1) mod 2^64, from a table grown by doubling and kept (batches reuse it)."""
+    table = _POWERS.get(base)
+    if table is None or len(table) < n:
+        size = max(n, 2 * len(table) if table is not None else 1 << 20)
+        table = np.full(size, base, dtype=np.uint64)
+        table[0] = 1
+        np.cumprod(table, out=table)
+        _POWERS[base] = table
+    return table[:n]
 
 
 def batch_shingle_hashes(normalized: list[str]) -> BatchShingles:
@@ -147,26 +153,30 @@ def batch_shingle_hashes(normalized: list[str]) -> BatchShingles:
     n_docs = len(normalized)
     if n_docs == 0:
         return BatchShingles(np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, bool))
-    # NUL-separated so no unit crosses a document boundary (NUL is not a word character)
+    # NUL-separated so no unit crosses a document boundary (NUL is not a word character); surrogatepass keeps lone
+    # surrogates as their code points, so every value indexes the 0x110000-entry tables
     cp = np.frombuffer(("\0".join(normalized) + "\0").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lengths = np.fromiter((len(t) + 1 for t in normalized), dtype=np.int64, count=n_docs)
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    cp = np.minimum(cp, 0x10FFFF)  # lone surrogates are kept by surrogatepass; clamp anything odd into the table
+    bounds = np.concatenate(([0], np.cumsum(lengths)))
     is_word = word_t[cp]
-    word_count = np.bincount(doc_of[is_word], minlength=n_docs)
-    cjk_count = np.bincount(doc_of[cjk_t[cp]], minlength=n_docs)
+    # per-document counts from running sums at the boundaries (cheaper than bincount over every character)
+    word_count = np.diff(np.concatenate(([0], np.cumsum(is_word, dtype=np.int64)))[bounds])
+    cjk_count = np.diff(np.concatenate(([0], np.cumsum(cjk_t[cp], dtype=np.int64)))[bounds])
     cjk_doc = (word_count > 0) & (cjk_count >= CJK_SHARE * word_count)
+    cjk_pos = np.repeat(cjk_doc, lengths)
 
     # units of CJK documents: their word characters, hashed as a one-character unit (= the code point)
-    char_pos = np.flatnonzero(is_word & cjk_doc[doc_of])
+    char_pos = np.flatnonzero(is_word & cjk_pos)
     char_units = cp[char_pos].astype(np.uint64)
-    char_docs = doc_of[char_pos]
+    char_docs = np.searchsorted(bounds, char_pos, side="right") - 1
 
     # units of other documents: words (runs of word characters), a polynomial of their code points
-    w = (is_word & ~cjk_doc[doc_of]).astype(np.int8)
-    edges = np.diff(np.concatenate(([0], w, [0])))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)  # exclusive
+    w = is_word & ~cjk_pos
+    # a word starts where a word character follows a non-word one; cp ends with NUL, so every word ends inside
+    starts = np.flatnonzero(w[1:] & ~w[:-1]) + 1
+    if len(w) and w[0]:
+        starts = np.concatenate(([0], starts))
+    ends = np.flatnonzero(w[:-1] & ~w[1:]) + 1  # exclusive
     if len(starts):
         span = slice(int(starts[0]), int(ends[-1]))
         base = int(starts[0])
@@ -176,13 +186,14 @@ def batch_shingle_hashes(normalized: list[str]) -> BatchShingles:
         word_units = (prefix[e0] - prefix[s0]) * _powers(_P_INV, span.stop - span.start)[s0]
     else:
         word_units = np.zeros(0, np.uint64)
-    word_docs = doc_of[starts]
+    word_docs = np.searchsorted(bounds, starts, side="right") - 1
 
     # one stream of units in document order (each document is all-char or all-word)
     unit = np.concatenate((char_units, word_units))
     docs = np.concatenate((char_docs, word_docs))
-    order = np.argsort(docs, kind="stable")
-    unit, docs = unit[order], docs[order]
+    if len(char_units) and len(word_units):  # each part is in document order already
+        order = np.argsort(docs, kind="stable")
+        unit, docs = unit[order], docs[order]
     counts = np.bincount(docs, minlength=n_docs)
     first = np.concatenate(([0], np.cumsum(counts)))[:-1]
 
@@ -206,8 +217,10 @@ def batch_shingle_hashes(normalized: list[str]) -> BatchShingles:
 
     hashes = np.concatenate((full, short_h))
     hash_docs = np.concatenate((full_docs, short))
-    order = np.argsort(hash_docs, kind="stable")
-    hashes = _mix32_np(hashes[order])
+    if len(short):
+        order = np.argsort(hash_docs, kind="stable")
+        hashes = hashes[order]
+    hashes = _mix32_np(hashes)
     per_doc = np.bincount(hash_docs, minlength=n_docs)
     offsets = np.concatenate(([0], np.cumsum(per_doc))).astype(np.int64)
     return BatchShingles(hashes, offsets, cjk_doc)
