@@ -9,5 +9,6 @@ from detectors.base import Detector, DetectorConfig, available, create, register
 import detectors.notices  # noqa: E402,F401  (registers the "notices" stage)
 import detectors.dedup.detector  # noqa: E402,F401  (registers the "duplicates" stage)
 import detectors.pii.detector  # noqa: E402,F401  (registers the "pii" stage)
+import detectors.diversity.detector  # noqa: E402,F401  (registers the "diversity" stage)
 
 __all__ = ["Detector", "DetectorConfig", "available", "create", "register"]
