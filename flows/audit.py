@@ -26,6 +26,7 @@ import detectors
 from detectors.base import DetectorConfig
 from provenance.catalog import Catalog
 from provenance.disclosure import build_disclosure, write_disclosure
+from provenance.diversity_stage import diversity_findings, diversity_summary
 from provenance.dup_stage import DupOptions, run_duplicates_stage
 from provenance.errors import InputError
 from provenance.license_stage import run_license_stage, write_attribution
@@ -154,6 +155,8 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
             catalog.add_findings(run_id, pii_findings(pii_summary(catalog, run_id)))
         if "duplicates" in stages:
             catalog.add_findings(run_id, run_duplicates_stage(catalog, run_id, dup))
+        if "diversity" in stages:
+            catalog.add_findings(run_id, diversity_findings(diversity_summary(catalog, run_id)))
         catalog.finish_run(run_id, "completed")
         document = build_disclosure(catalog, run_id)
         disclosure = write_disclosure(document, out_dir)

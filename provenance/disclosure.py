@@ -17,6 +17,7 @@ from provenance.catalog import Catalog, sql
 from provenance.errors import CatalogError
 from provenance.findings import SEVERITIES
 from provenance.licensing import FLAGS, most_restrictive
+from provenance.diversity_stage import diversity_summary
 from provenance.dup_stage import dup_summary
 from provenance.pii_stage import pii_summary
 
@@ -64,9 +65,11 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
         })
     pii = pii_summary(catalog, run_id) if "pii" in list(run["stages"]) else {}
     dups = dup_summary(catalog, run_id) if "duplicates" in list(run["stages"]) else {"sources": {}, "corpus": {}}
+    div = diversity_summary(catalog, run_id) if "diversity" in list(run["stages"]) else {"sources": {}, "corpus": {}}
     for source in sources:
         source["pii"] = pii.get(source["id"], {"status": "not_run"})
         source["duplicates"] = dups["sources"].get(source["id"], {"status": "not_run"})
+        source["diversity"] = div["sources"].get(source["id"], {"status": "not_run"})
     findings = catalog.query(sql("run_findings"), [run_id])
     manifest_dataset = _declared_dataset(run)
     return {
@@ -89,6 +92,7 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
             "license": _corpus_license(sources) if licenses else {"status": "not run"},
             "origin": _origin_mix(sources),
             "duplicates": dups["corpus"] or {"status": "not_run"},
+            "diversity": div["corpus"] or {"status": "not_run"},
         },
         "findings_summary": {sev: sum(1 for f in findings if f["severity"] == sev) for sev in reversed(SEVERITIES)},
         "findings": _listed_findings(findings),

@@ -32,6 +32,8 @@ _IP = "Final Art. 7(2); Draft Art. 7(2); TC260-003 5.2 b"
 _EVIDENCE = "Final Art. 7(1); TC260-003 5.1 c"
 _MODEL = "Final Art. 7(1); TC260-003 §6"
 _PI = "Final Art. 7(3); Draft Art. 7(3); TC260-003 5.2 c"
+_TYPE = "Final Art. 19; Draft Art. 17 (data type); TC260-003 5.1 b"
+_DIVERSITY = "TC260-003 5.1 b; Final Art. 7(4); Draft Art. 4(2)"
 
 CODES: dict[str, Code] = {c.code: c for c in [
     Code("SCAN_NO_FILES", "scan", "high", _SOURCE, "a declared path matches no files",
@@ -133,6 +135,13 @@ CODES: dict[str, Code] = {c.code: c for c in [
     Code("DUP_ALREADY_PRESENT", "duplicates", "medium", _QUALITY,
          "most of a new dataset is already in the audited corpus",
          "add only the documents the corpus lacks (see the overlap report), or skip the dataset"),
+    Code("LANG_MISMATCH", "diversity", "medium", _TYPE,
+         "the languages found in a source differ from the languages declared",
+         "correct `language:` in the manifest, or find out why the content is not what was declared"),
+    Code("DIV_SINGLE_SOURCE", "diversity", "medium", _DIVERSITY,
+         "a language and modality of the corpus comes from a single source",
+         "add a second source for it (TC260-003 5.1 b asks for several sources per language and modality), "
+         "or state why one suffices"),
     Code("PII_FOUND", "pii", "info", _PI, "personal information found; the declared basis covers it",
          "keep the consent evidence with the dataset; consider removing identifiers the model does not need"),
 ]}
