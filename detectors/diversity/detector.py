@@ -59,7 +59,6 @@ SKETCHES_SCHEMA = pa.schema([
     ("p", pa.int32()),
     ("registers", pa.binary()),
 ])
-SKETCH_KINDS = ("bigram", "unigram")
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,11 @@ def detect(text: str, prefix_chars: int = 256) -> tuple[str, float | None]:
     if _LETTER.search(prefix) is None:
         return UNDETERMINED, None
     # fastText reads one line: a newline would end the text (the wrapper rejects it)
-    labels, probs = model().predict(prefix.replace("\n", " "), k=1)
+    line = prefix.replace("\n", " ")
+    try:
+        labels, probs = model().predict(line, k=1)
+    except TypeError:  # a lone surrogate (kept by the readers' surrogatepass) cannot cross into C++ as UTF-8
+        labels, probs = model().predict(line.encode("utf-8", "replace").decode("utf-8"), k=1)
     if not labels:
         return UNDETERMINED, None
     return labels[0].removeprefix(_LABEL_PREFIX), min(float(probs[0]), 1.0)

@@ -78,6 +78,10 @@ def test_language_undetermined_without_letters(text: str, reason: str) -> None:
     assert langid.detect(text) == ("und", None), reason
 
 
+def test_language_of_text_with_a_lone_surrogate() -> None:
+    assert langid.detect("Bonjour tout le monde, \ud800 à demain les amis")[0] == "fr"
+
+
 def test_language_reads_only_the_prefix() -> None:
     text = "The committee will publish its annual report next spring. " + "今天我们在图书馆讨论研究计划。" * 50
     assert langid.detect(text, prefix_chars=50)[0] == "en"
@@ -198,7 +202,7 @@ def test_url_domains_limit() -> None:
 def _random_texts(seed: int, n: int) -> list[str]:
     rng = random.Random(seed)
     alphabet = (list("abcdefgh  ,.\n") + list("中文字日本語") + list("カタかなー") + list("한국")
-                + list("вод") + list("مر") + ["\u0301", "_", "1", "ß", "İ", "Ω", "\0"])
+                + list("вод") + list("مر") + ["\u0301", "_", "1", "ß", "İ", "Ω", "\0", "\ud800"])
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200))) for _ in range(n)]
 
 

@@ -7,8 +7,9 @@
 CREATE TABLE diversity_documents (
     version_id        VARCHAR NOT NULL,
     doc_id            VARCHAR NOT NULL,
-    language          VARCHAR NOT NULL,  -- fastText lid.176 label of the first 256 characters: ISO 639-1 where one
-                                         -- exists ('en', 'zh'), else 639-3 ('yue', 'wuu', 'ceb'); 'und' without letters
+    language          VARCHAR NOT NULL,  -- fastText lid.176 label of the first lang_prefix_chars (256) characters:
+                                         -- ISO 639-1 where one exists ('en', 'zh'), else 639-3 ('yue', 'wuu'),
+                                         -- 'und' when the prefix has no letter
     language_score    DOUBLE,            -- the label's probability (NULL for 'und'); below ~0.3 the label is a guess
     script            VARCHAR,           -- dominant script: Han, Latin, Cyrillic, Arabic, Kana, Hangul or Other;
                                          -- NULL when the document has no letters
