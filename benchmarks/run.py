@@ -7,7 +7,9 @@ Everything runs in this one process, side by side, on the shared corpora (../sha
    both forced to touch every text value;
 4. licence normalisation accuracy on the Data Provenance Initiative's audited labels (license_accuracy.py);
 5. PII engine accuracy (BDCI 2020, presidio-research) and presidio vs fast-path throughput (pii_bench.py, run in a
-   child process so that its single-thread timings are its own).
+   child process so that its single-thread timings are its own);
+6. near-duplicate accuracy against exact Jaccard (dup_accuracy.py) and signature speed against datasketch's update
+   loop plus the duplicates stage's peak memory as the corpus doubles (dup_bench.py, a child process).
 Prefect's ephemeral API is started before any timing (a tiny warm-up audit), so its start-up is not in the figures.
 """
 
@@ -113,6 +115,11 @@ def main() -> int:
     pii = subprocess.run([sys.executable, str(HERE / "pii_bench.py")], stdout=subprocess.PIPE, text=True, check=True)
     with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
         f.write("\n# PII engine results\n\n" + pii.stdout)
+    dup = subprocess.run([sys.executable, str(HERE / "dup_bench.py")], stdout=subprocess.PIPE, text=True, check=True)
+    import dup_accuracy  # near-duplicate recall and precision against exact Jaccard, zh and en
+
+    with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
+        f.write("\n# Near-duplicates and diversity\n\n" + dup.stdout + "\n" + dup_accuracy.section(CORPORA))
     print((HERE / "RESULTS.md").read_text(encoding="utf-8"))
     return 0
 
