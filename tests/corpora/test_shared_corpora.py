@@ -18,7 +18,9 @@ import pytest
 
 from tests.conftest import ROOT, corpora_or_skip
 
-pytestmark = [pytest.mark.corpora, pytest.mark.usefixtures("prefect_api")]
+# the first audit of the 15 shared corpora runs every stage (scan, licence, notices, PII, duplicates, diversity):
+# several minutes on 2 shared cores, over the suite-wide 600 s per-test timeout
+pytestmark = [pytest.mark.corpora, pytest.mark.usefixtures("prefect_api"), pytest.mark.timeout(1500)]
 MANIFEST = ROOT / "benchmarks" / "shared.manifest.yaml"
 
 
