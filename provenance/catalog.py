@@ -153,6 +153,11 @@ class Catalog:
         row = self.con.execute(query, [status] if status else []).fetchone()
         return row[0] if row else None
 
+    def run_options(self, run_id: str) -> dict[str, Any]:
+        """The options a run recorded (runs.options), {} for an unknown run."""
+        row = self.con.execute("SELECT options FROM runs WHERE run_id = ?", [run_id]).fetchall()
+        return json.loads(row[0][0]) if row and row[0][0] else {}
+
     def run_exists(self, run_id: str) -> bool:
         return self.con.execute("SELECT count(*) FROM runs WHERE run_id = ?", [run_id]).fetchone()[0] > 0
 

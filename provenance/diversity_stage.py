@@ -142,9 +142,7 @@ def _language_check(declared: list[str], detected: dict[str, dict[str, Any]]) ->
 def _distinct_bigrams(catalog: Catalog, run_id: str) -> dict[str, float]:
     """Merge each source's bigram sketches (element-wise maximum) and count them with datasketch's estimator."""
     merged: dict[str, np.ndarray] = {}
-    rows = catalog.con.execute(
-        "SELECT f.source_id, s.p, s.registers FROM files AS f JOIN diversity_sketches AS s USING (version_id) "
-        "WHERE f.run_id = ? AND f.status NOT IN ('removed', 'failed') AND s.kind = 'bigram'", [run_id]).fetchall()
+    rows = catalog.con.execute(sql("div_bigram_sketches"), {"run_id": run_id}).fetchall()
     for source_id, p, blob in rows:
         regs = hll.from_bytes(blob, p)
         merged[source_id] = regs if source_id not in merged else hll.merge(merged[source_id], regs)

@@ -99,19 +99,17 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions) -> 
         con.unregister("dup_edges")
 
         same = source_of[a] == source_of[b] if len(a) else np.zeros(0, bool)
-        removable = {}
+        removable, within_labels = {}, {}
         for t in RATE_THRESHOLDS:
             keep = same & (jac >= t - 1e-9)
-            labels = _components(n, a[keep], b[keep])
-            removable[t] = _removable_per_source(labels, source_of, len(sources))
+            within_labels[t] = _components(n, a[keep], b[keep])
+            removable[t] = _removable_per_source(within_labels[t], source_of, len(sources))
         labels = _components(n, a[jac >= options.threshold - 1e-9], b[jac >= options.threshold - 1e-9])
         clusters = _cluster_rows(run_id, labels, docs)
         con.register("dup_cluster_rows", clusters)
         con.execute("INSERT INTO dup_clusters SELECT * FROM dup_cluster_rows")
         con.unregister("dup_cluster_rows")
-        within = same & (jac >= options.threshold - 1e-9)
-        inner = _components(n, a[within], b[within])
-        clusters_in_source = _clusters_per_source(inner, source_of, len(sources))
+        clusters_in_source = _clusters_per_source(within_labels[options.threshold], source_of, len(sources))
 
         stats = con.execute(sql("dup_source_counts"), {"run_id": run_id, "threshold": options.threshold}).fetchall()
         by_source = {r[0]: r for r in stats}
@@ -216,10 +214,7 @@ def dup_summary(catalog: Catalog, run_id: str, options: DupOptions | None = None
 
 
 def _recorded_options(catalog: Catalog, run_id: str) -> DupOptions:
-    import json
-
-    rows = catalog.query("SELECT options FROM runs WHERE run_id = ?", [run_id])
-    recorded = (json.loads(rows[0]["options"]) if rows and rows[0]["options"] else {}).get("duplicates", {})
+    recorded = catalog.run_options(run_id).get("duplicates", {})
     return DupOptions(**recorded) if recorded else DupOptions()
 
 

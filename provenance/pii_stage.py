@@ -65,9 +65,7 @@ def pii_summary(catalog: Catalog, run_id: str) -> dict[str, dict[str, Any]]:
     Everything comes from the catalog: the sample size from the run's options, each source's consent basis from
     its declared manifest entry, its document count from the scan.
     """
-    options = catalog.query("SELECT options FROM runs WHERE run_id = ?", [run_id])
-    options = json.loads(options[0]["options"]) if options and options[0]["options"] else {}
-    sample = int(options.get("pii", {}).get("sample", 0))
+    sample = int(catalog.run_options(run_id).get("pii", {}).get("sample", 0))
     consent = {r["source_id"]: json.loads(r["declared"]).get("personal_information", {}).get("consent_basis",
                                                                                             "unknown")
                for r in catalog.query("SELECT source_id, declared FROM sources WHERE run_id = ?", [run_id])}

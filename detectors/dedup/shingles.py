@@ -22,14 +22,13 @@ from functools import lru_cache
 import numpy as np
 
 from detectors.dedup.normalize import normalize
+from detectors.textcode import M64 as _M64, P as _P, isalnum_table, mix64, mix64_np, powers as _powers
 
 __all__ = ["N", "CJK_SHARE", "is_cjk_text", "units", "shingle_strings", "shingle_hashes", "batch_shingle_hashes",
            "BatchShingles"]
 
 N = 5
 CJK_SHARE = 0.3
-_M64 = (1 << 64) - 1
-_P = 0x100000001B3          # unit polynomial base (odd, so invertible mod 2^64)
 _P_INV = pow(_P, -1, 1 << 64)
 _Q = 0x9E3779B97F4A7C15     # shingle polynomial base
 
@@ -41,8 +40,8 @@ def _cjk(cp: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[np.ndarray, np.ndarray]:
-    """word[cp]: cp is a letter or digit (str.isalnum); cjk[cp]: cp is Han, kana or hangul. Built once (~0.3 s)."""
-    word = np.fromiter((chr(c).isalnum() for c in range(0x110000)), dtype=bool, count=0x110000)
+    """word[cp]: cp is a letter or digit (str.isalnum); cjk[cp]: cp is a Han, kana or hangul letter or digit."""
+    word = isalnum_table()
     cjk = np.zeros(0x110000, dtype=bool)
     for lo, hi in ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F), (0x3040, 0x30FF), (0x31F0, 0x31FF),
                    (0xAC00, 0xD7AF), (0x1100, 0x11FF)):
@@ -96,9 +95,7 @@ def _unit_hash(unit: str) -> int:
 
 
 def _mix32(h: int) -> int:
-    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & _M64
-    return (h ^ (h >> 31)) & 0xFFFFFFFF
+    return mix64(h) & 0xFFFFFFFF
 
 
 def shingle_hash(gram: tuple[str, ...]) -> int:
@@ -124,27 +121,7 @@ class BatchShingles:
 
 
 def _mix32_np(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(30))
-    h *= np.uint64(0xBF58476D1CE4E5B9)
-    h ^= h >> np.uint64(27)
-    h *= np.uint64(0x94D049BB133111EB)
-    h ^= h >> np.uint64(31)
-    return h & np.uint64(0xFFFFFFFF)
-
-
-_POWERS: dict[int, np.ndarray] = {}
-
-
-def _powers(base: int, n: int) -> np.ndarray:
-    """base^0 … base^(n-1) mod 2^64, from a table grown by doubling and kept (batches reuse it)."""
-    table = _POWERS.get(base)
-    if table is None or len(table) < n:
-        size = max(n, 2 * len(table) if table is not None else 1 << 20)
-        table = np.full(size, base, dtype=np.uint64)
-        table[0] = 1
-        np.cumprod(table, out=table)
-        _POWERS[base] = table
-    return table[:n]
+    return mix64_np(h) & np.uint64(0xFFFFFFFF)
 
 
 def batch_shingle_hashes(normalized: list[str]) -> BatchShingles:

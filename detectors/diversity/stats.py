@@ -47,6 +47,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from detectors.textcode import M64 as _M64, P as _P, isalnum_table, mix64, mix64_np, powers as _powers
+
 __all__ = ["SCRIPTS", "BatchStats", "DocumentStats", "GroupTerms", "batch_stats", "bigram_hash", "compressed_size",
            "document_stats", "dominant_script", "registered_domain", "script_counts", "sum_by_term", "token_hash",
            "tokens", "unigram_entropy", "url_domains"]
@@ -57,8 +59,6 @@ _SCRIPT_MASK = 7   # low 3 bits of a table entry: script id of a letter, 0 for a
 _WORD = 8          # str.isalnum
 _CJK = 16          # a token by itself: a Han, kana or hangul letter
 
-_M64 = (1 << 64) - 1
-_P = 0x100000001B3          # token polynomial base (odd)
 _Q = 0x9E3779B97F4A7C15     # bigram combination
 CHUNK_CHARS = 1 << 18       # characters tokenised at once by batch_stats (~60 bytes of numpy arrays each)
 
@@ -83,7 +83,7 @@ def _letter_script(ch: str) -> int:
 def _table() -> np.ndarray:
     """uint8 per code point: script id | _WORD | _CJK. Built once per process (~0.3 s)."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    for cp in [c for c in range(0x110000) if chr(c).isalnum()]:
+    for cp in np.flatnonzero(isalnum_table()).tolist():
         ch = chr(cp)
         value = _WORD
         if ch.isalpha():
@@ -134,18 +134,12 @@ def tokens(text: str) -> list[str]:
     return _token_re().findall(text.lower())
 
 
-def _mix64(h: int) -> int:
-    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & _M64
-    return h ^ (h >> 31)
-
-
 def _unsigned_token_hash(token: str) -> int:
     h, p = 0, 1
     for c in token:
         h = (h + ord(c) * p) & _M64
         p = (p * _P) & _M64
-    return _mix64(h)
+    return mix64(h)
 
 
 def _signed(h: int) -> int:
@@ -159,7 +153,7 @@ def token_hash(token: str) -> int:
 
 def bigram_hash(first: str, second: str) -> int:
     """The stable 64-bit hash (unsigned) of a pair of adjacent tokens, as fed to the bigram sketch."""
-    return _mix64((_unsigned_token_hash(first) * _Q + _unsigned_token_hash(second)) & _M64)
+    return mix64((_unsigned_token_hash(first) * _Q + _unsigned_token_hash(second)) & _M64)
 
 
 def unigram_entropy(counts: Iterable[int]) -> float:
@@ -260,25 +254,6 @@ def document_stats(text: str, max_domains: int | None = None) -> DocumentStats:
 
 # -- a batch of documents: numpy -------------------------------------------------------------------------------------
 
-def _mix64_np(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(30))
-    h *= np.uint64(0xBF58476D1CE4E5B9)
-    h ^= h >> np.uint64(27)
-    h *= np.uint64(0x94D049BB133111EB)
-    h ^= h >> np.uint64(31)
-    return h
-
-
-@lru_cache(maxsize=8)
-def _powers(n: int) -> np.ndarray:
-    """_P**0 … _P**(n-1) mod 2**64 (n is rounded up to a power of two by the caller, so few sizes are cached)."""
-    out = np.full(n, _P, dtype=np.uint64)
-    out[0] = 1
-    np.cumprod(out, out=out)
-    out.flags.writeable = False
-    return out
-
-
 @dataclass
 class GroupTerms:
     """The exact term counts and the bigram hashes of the documents of one group (a file) in a batch."""
@@ -356,13 +331,13 @@ def _tokenize(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         first = np.concatenate(([0], np.cumsum(word_len)[:-1]))      # each word's first character in `chars`
         chars = np.flatnonzero(word)
         offset = np.arange(chars.size) - np.repeat(first, word_len)  # a character's place in its word
-        powers = _powers(1 << int(word_len.max() - 1).bit_length())
-        word_h = _mix64_np(np.add.reduceat(cp[chars].astype(np.uint64) * powers[offset], first))
+        powers = _powers(_P, 1 << int(word_len.max() - 1).bit_length())
+        word_h = mix64_np(np.add.reduceat(cp[chars].astype(np.uint64) * powers[offset], first))
     else:
         word_h = np.zeros(0, np.uint64)
     # Han, kana, hangul: one character a token, the polynomial of one character is its code point
     cjk_pos = np.flatnonzero(cls & _CJK)
-    cjk_h = _mix64_np(cp[cjk_pos].astype(np.uint64))
+    cjk_h = mix64_np(cp[cjk_pos].astype(np.uint64))
 
     if not cjk_pos.size:
         start, h = word_start, word_h
@@ -435,7 +410,7 @@ def batch_stats(texts: Sequence[str], groups: Sequence[int] | np.ndarray | None 
         # adjacent tokens of one document
         hh, dd = np.concatenate((carry_h, h)), np.concatenate((carry_d, doc))
         same = dd[1:] == dd[:-1]
-        bigrams = _mix64_np(hh[:-1][same] * np.uint64(_Q) + hh[1:][same])
+        bigrams = mix64_np(hh[:-1][same] * np.uint64(_Q) + hh[1:][same])
         carry_h, carry_d = h[-1:], doc[-1:]
 
         chunk_groups = np.unique(group_of[piece_doc])
