@@ -154,7 +154,7 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         if "pii" in stages:
             catalog.add_findings(run_id, pii_findings(pii_summary(catalog, run_id)))
         if "duplicates" in stages:
-            catalog.add_findings(run_id, run_duplicates_stage(catalog, run_id, dup))
+            catalog.add_findings(run_id, run_duplicates_stage(catalog, run_id, dup, loaded, max_record_bytes))
         if "diversity" in stages:
             catalog.add_findings(run_id, diversity_findings(diversity_summary(catalog, run_id)))
         catalog.finish_run(run_id, "completed")

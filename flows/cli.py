@@ -37,16 +37,18 @@ from provenance.findings import SEVERITIES
               help="Jaccard similarity at which documents form a near-duplicate cluster.")
 @click.option("--dup-bands", default="16x8", show_default=True, metavar="BxR",
               help="LSH banding: B bands of R rows (B × R ≤ 128); 16x8 finds 99.5% of pairs at Jaccard ≥ 0.8.")
+@click.option("--dup-verify", type=click.Choice(["exact", "estimate"]), default="exact", show_default=True,
+              help="Near-duplicate pairs: exact Jaccard (the pairs' documents are read again) or the MinHash estimate.")
 def audit(manifest_file: str, db: str | None, out_dir: str, stages: str, workers: int, fail_on: str,
           allow_outside: bool, max_record_mb: int, progress: bool | None, pii_sample: int, pii_seed: int,
-          pii_lang: str, pii_ner: tuple[str, ...], dup_threshold: str, dup_bands: str) -> None:
+          pii_lang: str, pii_ner: tuple[str, ...], dup_threshold: str, dup_bands: str, dup_verify: str) -> None:
     """Audit the sources of MANIFEST_FILE into the catalog and write OUT/disclosure.json."""
     from flows.audit import PiiOptions, parse_stages, run_audit
     from provenance.dup_stage import DupOptions
 
     pii = PiiOptions(language=pii_lang, sample=pii_sample, seed=pii_seed, ner_models=parse_ner(pii_ner))
     bands, rows = parse_banding(dup_bands)
-    dup = DupOptions(threshold=float(dup_threshold), bands=bands, rows=rows)
+    dup = DupOptions(threshold=float(dup_threshold), bands=bands, rows=rows, verify=dup_verify)
     result = run_audit(manifest_file, db=db, out=out_dir, stages=parse_stages(stages), workers=workers,
                        allow_outside=allow_outside, max_record_mb=max_record_mb,
                        show_progress=stderr_is_tty() if progress is None else progress, pii=pii, dup=dup)

@@ -5,7 +5,10 @@ over the documents of the run's file versions (reused ones included, so nothing 
 1. LSH candidates: band keys grouped in DuckDB (sql/dup_candidates.sql), for the run's banding (default 16 × 8,
    tuned for 0.8) and the banding with the same sensitivity at 0.7 (25 × 5), so the 0.7 rate is not cut short;
 2. verification: the estimated Jaccard of each candidate pair (the share of equal signature values; standard error
-   √(J(1−J)/128) ≈ 0.035 at J = 0.8 with 128 permutations), kept from 0.7 up, plus exact duplicates;
+   √(J(1−J)/128) ≈ 0.035 at J = 0.8 with 128 permutations) keeps pairs from 0.6 up; then the documents of those
+   pairs are read again (only the files that hold them, through the scanner) and each pair gets its exact Jaccard on
+   shingle sets, kept from 0.7 up. The estimate alone reaches only ~95% precision where many pairs sit near 0.8
+   (benchmarks/RESULTS.md); `--dup-verify estimate` skips the second read and keeps pairs on the estimate;
 3. connected components (scipy) of the pairs at each threshold: within each source for the rates, across sources
    for the clusters and their representatives;
 4. the overlap matrix between sources (sql/dup_overlap.sql).
@@ -14,18 +17,25 @@ Only the pairs (not the band index) are held in memory.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
+import pyarrow.parquet as pq
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from detectors.dedup.lsh import BUCKET_PAIRS_MAX, banding_for
+from detectors.dedup.detector import ShingleSetCollector
+from detectors.dedup.lsh import BUCKET_PAIRS_MAX, banding_for, exact_jaccard
 from provenance.catalog import Catalog, sql
 from provenance.errors import InputError
 from provenance.findings import Finding
+from provenance.manifest import LoadedManifest
+from provenance.scan import PlannedFile, read_spec, scan_unit
 
 RATE_THRESHOLDS = (0.7, 0.8, 0.9)
 
@@ -37,6 +47,7 @@ class DupOptions:
     threshold: float = 0.8      # clusters, overlap and findings
     bands: int = 16
     rows: int = 8
+    verify: str = "exact"       # exact: read candidate pairs' documents again for their exact Jaccard; estimate
     high_rate: float = 0.10     # DUP_HIGH_RATE when a source would lose this share to deduplication
     overlap_share: float = 0.10  # DUP_SOURCE_OVERLAP when this share of a source is also in another
 
@@ -48,14 +59,17 @@ class DupOptions:
         if self.bands < 1 or self.rows < 1 or self.bands * self.rows > 128:
             raise InputError(f"--dup-bands {self.bands}x{self.rows} needs {self.bands * self.rows} hash values; "
                              "signatures have 128", where="--dup-bands", fix="use bands × rows ≤ 128, e.g. 16x8")
+        if self.verify not in ("exact", "estimate"):
+            raise InputError(f"--dup-verify must be exact or estimate, got {self.verify!r}", where="--dup-verify",
+                             fix="use exact (default) or estimate")
         for name in ("high_rate", "overlap_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise InputError(f"{name} must be in (0, 1]", where=f"--dup-{name.replace('_', '-')}",
                                  fix="pass a share such as 0.1")
 
     def recorded(self) -> dict[str, Any]:
-        return {"threshold": self.threshold, "bands": self.bands, "rows": self.rows, "high_rate": self.high_rate,
-                "overlap_share": self.overlap_share}
+        return {"threshold": self.threshold, "bands": self.bands, "rows": self.rows, "verify": self.verify,
+                "high_rate": self.high_rate, "overlap_share": self.overlap_share}
 
 
 def load_run_documents(catalog: Catalog, run_id: str) -> int:
@@ -74,13 +88,25 @@ def candidate_pairs(catalog: Catalog, bandings: list[tuple[int, int]]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE dup_candidates AS SELECT DISTINCT a, b FROM dup_candidates")
 
 
-def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions) -> list[Finding]:
+VERIFY_FROM = 0.6  # candidates whose estimate is at least this are verified: 0.7 minus ~3 standard errors
+
+
+def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loaded: LoadedManifest,
+                         max_record_bytes: int) -> list[Finding]:
     con = catalog.con
     n = load_run_documents(catalog, run_id)
     bandings = sorted({(options.bands, options.rows), banding_for(min(RATE_THRESHOLDS))})
     candidate_pairs(catalog, bandings)
-    edges = con.sql(sql("dup_verify"), params={"min_jaccard": min(RATE_THRESHOLDS)}).to_arrow_table()
+    exact_mode = options.verify == "exact"
+    scored = con.sql(sql("dup_verify"), params={"min_jaccard": VERIFY_FROM if exact_mode else min(RATE_THRESHOLDS)}
+                     ).to_arrow_table()
     docs = con.sql("SELECT id, source_id, doc_id FROM dup_run_docs ORDER BY id").to_arrow_table()
+    if exact_mode:
+        edges = _verified(catalog, run_id, scored, docs, loaded, max_record_bytes)
+    else:  # only copies of the same normalised text have a known Jaccard (1.0)
+        edges = scored.append_column("jaccard", scored.column("estimated")).append_column(
+            "verified", scored.column("exact"))
+    edges = edges.filter(pa.compute.greater_equal(edges.column("jaccard"), min(RATE_THRESHOLDS) - 1e-9))
     source_ids = docs.column("source_id").to_pylist()
     sources = sorted(set(source_ids))
     source_of = np.array([sources.index(s) for s in source_ids], dtype=np.int64) if n else np.zeros(0, np.int64)
@@ -93,7 +119,8 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions) -> 
             con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
         con.register("dup_edges", edges)
         con.execute("""INSERT INTO dup_pairs
-                       SELECT ?, x.doc_id, y.doc_id, x.source_id, y.source_id, e.jaccard, e.exact
+                       SELECT ?, x.doc_id, y.doc_id, x.source_id, y.source_id, e.jaccard, e.estimated, e.verified,
+                              e.exact
                        FROM dup_edges AS e JOIN dup_run_docs AS x ON x.id = e.a JOIN dup_run_docs AS y ON y.id = e.b""",
                     [run_id])
         con.unregister("dup_edges")
@@ -123,6 +150,58 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions) -> 
         if rows:
             con.executemany("INSERT INTO dup_source_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return duplicate_findings(dup_summary(catalog, run_id, options), options)
+
+
+def _verified(catalog: Catalog, run_id: str, scored: pa.Table, docs: pa.Table, loaded: LoadedManifest,
+              max_record_bytes: int) -> pa.Table:
+    """`scored` with `jaccard` = the exact Jaccard of each non-exact pair's shingle sets, and `verified`.
+
+    The documents of those pairs are read again: only the files that hold them, through scan_unit (so archives,
+    members and formats are read exactly as in the scan), each checked to be the version the run loaded. A pair
+    whose file changed on disk since, or could not be read, keeps its estimate (verified = false)."""
+    exact = scored.column("exact").to_numpy(zero_copy_only=False)
+    a = scored.column("a").to_numpy()
+    b = scored.column("b").to_numpy()
+    doc_ids = docs.column("doc_id")
+    todo = np.flatnonzero(~exact)
+    wanted = {doc_ids[int(i)].as_py() for i in np.concatenate((a[todo], b[todo]))}
+    shingles = _read_shingles(catalog, run_id, wanted, loaded, max_record_bytes) if wanted else {}
+    jaccard = scored.column("estimated").to_numpy().astype(float).copy()
+    verified = exact.copy()
+    for i in todo.tolist():
+        sa, sb = shingles.get(doc_ids[int(a[i])].as_py()), shingles.get(doc_ids[int(b[i])].as_py())
+        if sa is not None and sb is not None:
+            jaccard[i] = exact_jaccard(sa, sb)
+            verified[i] = True
+    return scored.append_column("jaccard", pa.array(jaccard)).append_column("verified", pa.array(verified))
+
+
+def _read_shingles(catalog: Catalog, run_id: str, wanted: set[str], loaded: LoadedManifest,
+                   max_record_bytes: int) -> dict[str, np.ndarray]:
+    sources = {s.id: s for s in loaded.manifest.sources}
+    catalog.con.register("dup_wanted", pa.table({"doc_id": sorted(wanted)}))
+    units = catalog.con.execute(sql("dup_verify_units"), {"run_id": run_id}).fetchall()
+    catalog.con.unregister("dup_wanted")
+    out: dict[str, np.ndarray] = {}
+    collector = ShingleSetCollector(frozenset(wanted))
+    with tempfile.TemporaryDirectory(prefix="dup-verify-") as shard_dir:
+        for source_id, path, disk_sha256 in units:
+            source = sources.get(source_id)
+            abs_path = loaded.resolve(path)
+            if source is None or not os.path.isfile(abs_path):
+                continue
+            st = os.stat(abs_path)
+            planned = PlannedFile(source_id, abs_path, path, st.st_size, st.st_mtime_ns)
+            unit = scan_unit(planned, source, read_spec(source, max_record_bytes), shard_dir, [collector],
+                             source.members)
+            shard = unit.detector_shards.get(collector.name, {}).get(collector.result_table)
+            if unit.disk_sha256 == disk_sha256 and shard:
+                for row in pq.read_table(shard).to_pylist():
+                    out[row["doc_id"]] = np.array(row["shingles"], dtype=np.uint32)
+            for leftover in [unit.documents_shard, shard]:
+                if leftover:
+                    os.unlink(leftover)
+    return out
 
 
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -172,7 +251,8 @@ def _cluster_rows(run_id: str, labels: np.ndarray, docs: pa.Table) -> pa.Table:
 
 def dup_summary(catalog: Catalog, run_id: str, options: DupOptions | None = None) -> dict[str, Any]:
     """The `sources[].duplicates` blocks and the corpus `duplicates` section of the disclosure, from the catalog."""
-    threshold = (options or _recorded_options(catalog, run_id)).threshold
+    options = options or _recorded_options(catalog, run_id)
+    threshold = options.threshold
     sources: dict[str, Any] = {}
     for r in catalog.query("SELECT * FROM dup_source_stats WHERE run_id = ? ORDER BY source_id", [run_id]):
         docs = r["documents"] or 1
@@ -207,7 +287,11 @@ def dup_summary(catalog: Catalog, run_id: str, options: DupOptions | None = None
         "overlap": overlap,
         "method": "MinHash (datasketch affine32, 128 permutations, seed 1) over character 5-grams of CJK text and "
                   "word 5-grams otherwise, after NFKC, casefolding and whitespace folding; LSH bands grouped in "
-                  "DuckDB; pairs verified by the estimated Jaccard of their signatures; rates = documents a "
+                  f"DuckDB ({options.bands} x {options.rows} bands, and 25 x 5 for 0.7); "
+                  + ("candidates with an estimated Jaccard >= 0.6 verified by the exact Jaccard of their shingle sets "
+                     "(their documents read again)" if options.verify == "exact" else
+                     "pairs kept on the estimated Jaccard of their signatures (standard error ~0.035 at 0.8)")
+                  + "; rates = documents a "
                   "deduplication keeping one document per cluster would remove, within each source",
     }
     return {"sources": sources, "corpus": corpus}

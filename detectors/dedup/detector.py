@@ -69,3 +69,27 @@ class DuplicateDetector(Detector):
             "shingles": pa.array(counts, pa.int32()),
             "signature": lists,
         }, schema=RESULT_SCHEMA)
+
+
+class ShingleSetCollector(Detector):
+    """Not a stage (unregistered): the shingle hashes of the documents asked for, so that the duplicates stage can
+    compute the exact Jaccard of candidate pairs whose signatures leave it uncertain. Run by reading those
+    documents' files again through the scanner."""
+
+    name = "shingle-sets"
+    result_table = "shingle_sets"  # a shard only; never loaded into the catalog
+
+    def __init__(self, wanted: frozenset[str]):
+        super().__init__()
+        self.wanted = wanted
+
+    def process(self, batch: pa.RecordBatch) -> pa.Table | None:
+        ids = batch.column("doc_id").to_pylist()
+        keep = [i for i, d in enumerate(ids) if d in self.wanted]
+        if not keep:
+            return None
+        texts = batch.column("text").to_pylist()
+        sh = batch_shingle_hashes([normalize(texts[i]) for i in keep])
+        offsets = pa.array(sh.offsets.astype(np.int32), pa.int32())
+        return pa.table({"doc_id": [ids[i] for i in keep],
+                         "shingles": pa.ListArray.from_arrays(offsets, pa.array(sh.hashes.astype(np.uint32)))})

@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from detectors.dedup.normalize import normalize
+from detectors.dedup.shingles import shingle_strings
 from flows.audit import run_audit
 from provenance.dup_stage import DupOptions
 from provenance.errors import InputError
@@ -54,8 +56,10 @@ def corpus(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("dups")
     base = [_doc(rng) for _ in range(40)]
     alpha = base[:30] + [base[0], base[0].upper(), _edit(base[1], rng, 1), _edit(base[2], rng, 40)]
-    # beta: 10 documents of its own, 5 copied from alpha (2 exact, 3 lightly edited)
-    beta = base[30:40] + [base[3], base[4], _edit(base[5], rng, 1), _edit(base[6], rng, 1), _edit(base[7], rng, 1)]
+    # beta: 10 documents of its own, 5 copied from alpha (2 exact, 3 lightly edited), and base[3] a second time: its
+    # first copy in the corpus is alpha's, yet beta's two copies must count as a duplicate inside beta
+    beta = base[30:40] + [base[3], base[4], _edit(base[5], rng, 1), _edit(base[6], rng, 1), _edit(base[7], rng, 1),
+                          base[3]]
     _write(root / "alpha" / "a.jsonl", alpha[:20])
     _write(root / "alpha" / "b.jsonl", alpha[20:])
     _write(root / "beta" / "a.jsonl", beta)
@@ -79,17 +83,18 @@ def test_rates_within_a_source(corpus) -> None:
     assert alpha["near_duplicates"] == {"0.7": 3, "0.8": 3, "0.9": 3}
     assert alpha["near_duplicate_rate"]["0.8"] == round(3 / 34, 6)
     assert alpha["clusters"] == 2
-    assert _block(corpus["doc"], "beta")["exact_duplicates"] == 0
+    beta = _block(corpus["doc"], "beta")
+    assert beta["exact_duplicates"] == 1 and beta["near_duplicates"]["0.8"] == 1
 
 
 def test_overlap_matrix_and_clusters_across_sources(corpus) -> None:
     corpus_block = corpus["doc"]["corpus"]["duplicates"]
     overlap = {(o["source_a"], o["source_b"]): o for o in corpus_block["overlap"]}
-    assert overlap[("beta", "alpha")]["documents"] == 5
-    assert overlap[("beta", "alpha")]["share_of_a"] == round(5 / 15, 6)
+    assert overlap[("beta", "alpha")]["documents"] == 6
+    assert overlap[("beta", "alpha")]["share_of_a"] == round(6 / 16, 6)
     assert overlap[("alpha", "beta")]["documents"] == 5
     assert overlap[("beta", "alpha")]["example_doc_a"].startswith("beta:")
-    assert _block(corpus["doc"], "beta")["in_other_sources"] == 5
+    assert _block(corpus["doc"], "beta")["in_other_sources"] == 6
     # clusters across sources: base[0]×3 and base[1]+edit inside alpha, five alpha–beta pairs
     con = duckdb.connect(str(corpus["out"] / "audit.duckdb"), read_only=True)
     run = corpus["first"].run_id
@@ -98,7 +103,7 @@ def test_overlap_matrix_and_clusters_across_sources(corpus) -> None:
     reps = con.execute("SELECT count(*) FROM dup_clusters WHERE run_id = ? AND representative", [run]).fetchone()[0]
     pairs_ok = con.execute("SELECT bool_and(doc_a < doc_b) FROM dup_pairs WHERE run_id = ?", [run]).fetchone()[0]
     con.close()
-    assert sizes == [2, 2, 2, 2, 2, 2, 3] and reps == 7 and pairs_ok
+    assert sizes == [2, 2, 2, 2, 2, 3, 3] and reps == 7 and pairs_ok
     assert corpus_block["near_duplicates"] == sum(sizes) - len(sizes)
 
 
@@ -108,12 +113,12 @@ def test_findings(corpus) -> None:
     assert ("DUP_SOURCE_OVERLAP", "alpha") in codes         # 5 of 34 = 14.7% ≥ 10%
     assert ("DUP_HIGH_RATE", "alpha") not in codes          # 3 of 34 = 8.8% < 10%
     overlap = next(f for f in corpus["doc"]["findings"] if f["code"] == "DUP_SOURCE_OVERLAP" and f["source"] == "beta")
-    assert overlap["count"] == 5 and "33.3%" in overlap["message"]
+    assert overlap["count"] == 6 and "37.5%" in overlap["message"]
 
 
 def test_high_rate_finding_follows_the_option(corpus, tmp_path) -> None:
     run = run_audit(corpus["root"] / "manifest.yaml", out=tmp_path / "o", stages=["scan", "duplicates"],
-                    dup=DupOptions(high_rate=0.05))
+                    dup=DupOptions(high_rate=0.07))  # alpha 8.8%, beta 6.3%
     doc = json.loads(run.disclosure.read_text(encoding="utf-8"))
     assert {f["source"] for f in doc["findings"] if f["code"] == "DUP_HIGH_RATE"} == {"alpha"}
 
@@ -132,8 +137,36 @@ def test_incremental_audit_reuses_signatures(corpus) -> None:
     con.close()
     assert after == before + 1  # only the new document was hashed
     doc = json.loads(second.disclosure.read_text(encoding="utf-8"))
-    assert _block(doc, "beta")["in_other_sources"] == 6
+    assert _block(doc, "beta")["in_other_sources"] == 7
     (root / "beta" / "b.jsonl").unlink()
+
+
+def _texts(corpus) -> dict[str, str]:
+    return {**{f"alpha:alpha/{'a' if i < 20 else 'b'}.jsonl#{i % 20}": t for i, t in enumerate(corpus["alpha"])},
+            **{f"beta:beta/a.jsonl#{i}": t for i, t in enumerate(corpus["beta"])}}
+
+
+def test_pairs_carry_their_exact_jaccard(corpus) -> None:
+    texts = _texts(corpus)
+    con = duckdb.connect(str(corpus["out"] / "audit.duckdb"), read_only=True)
+    pairs = con.execute("SELECT doc_a, doc_b, jaccard, estimated_jaccard, verified, exact FROM dup_pairs "
+                        "WHERE run_id = ?", [corpus["first"].run_id]).fetchall()
+    con.close()
+    assert pairs and all(verified for *_, verified, _ in pairs)
+    for doc_a, doc_b, jaccard, estimated, _, exact in pairs:
+        sa, sb = shingle_strings(texts[doc_a]), shingle_strings(texts[doc_b])
+        assert jaccard == pytest.approx(len(sa & sb) / len(sa | sb)), (doc_a, doc_b)
+        assert exact == (normalize(texts[doc_a]) == normalize(texts[doc_b]))
+        assert abs(estimated - jaccard) < 0.2
+
+
+def test_estimate_mode_keeps_the_estimate(corpus, tmp_path) -> None:
+    run = run_audit(corpus["root"] / "manifest.yaml", out=tmp_path / "e", stages=["scan", "duplicates"],
+                    dup=DupOptions(verify="estimate"))
+    con = duckdb.connect(str(run.db), read_only=True)
+    rows = con.execute("SELECT jaccard = estimated_jaccard, verified, exact FROM dup_pairs").fetchall()
+    con.close()
+    assert rows and all(same and verified == exact for same, verified, exact in rows)
 
 
 def test_options_are_validated() -> None:
@@ -141,3 +174,5 @@ def test_options_are_validated() -> None:
         DupOptions(threshold=0.75)
     with pytest.raises(InputError, match="needs 160 hash values"):
         DupOptions(bands=20, rows=8)
+    with pytest.raises(InputError, match="exact or estimate"):
+        DupOptions(verify="maybe")

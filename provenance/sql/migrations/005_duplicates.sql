@@ -11,16 +11,19 @@ CREATE TABLE dup_documents (
 
 -- The corpus-wide pass of one run (provenance/dup_stage.py), over the documents of the run's file versions.
 
--- Pairs of documents found similar: LSH candidates verified by their signatures (estimated Jaccard, the share of
--- equal hash values), kept from the lowest reported threshold (0.7) up; exact = same normalised text.
+-- Pairs of documents found similar, kept from the lowest reported threshold (0.7) up: LSH candidates whose
+-- signatures agree on at least 0.6 of their values, then their exact Jaccard on shingle sets (the documents are read
+-- again for it) unless the run chose the estimate (--dup-verify estimate); exact = same normalised text.
 CREATE TABLE dup_pairs (
-    run_id     VARCHAR NOT NULL,
-    doc_a      VARCHAR NOT NULL,          -- doc_a < doc_b
-    doc_b      VARCHAR NOT NULL,
-    source_a   VARCHAR NOT NULL,
-    source_b   VARCHAR NOT NULL,
-    jaccard    DOUBLE NOT NULL,           -- estimated from the MinHash signatures (1.0 for exact duplicates)
-    exact      BOOLEAN NOT NULL
+    run_id             VARCHAR NOT NULL,
+    doc_a              VARCHAR NOT NULL,  -- doc_a < doc_b
+    doc_b              VARCHAR NOT NULL,
+    source_a           VARCHAR NOT NULL,
+    source_b           VARCHAR NOT NULL,
+    jaccard            DOUBLE NOT NULL,   -- exact when verified, else the estimate (1.0 for exact copies)
+    estimated_jaccard  DOUBLE NOT NULL,   -- share of equal MinHash values
+    verified           BOOLEAN NOT NULL,  -- jaccard is the exact Jaccard of the shingle sets
+    exact              BOOLEAN NOT NULL
 );
 
 -- Clusters at the run's threshold (default 0.8): connected components of the pairs at or above it, across
