@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from flows.pii_scan import FORMATS
+from provenance.readers.single import CLI_FORMATS as FORMATS
 from provenance.catalog import Catalog
 from provenance.cli import DB, cli, exit_code_for
 from provenance.errors import InputError

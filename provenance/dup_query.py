@@ -31,7 +31,8 @@ from detectors.dedup.lsh import banding_for
 from provenance.catalog import Catalog, sql
 from provenance.errors import InputError
 from provenance.findings import CODES, Finding
-from provenance.readers import StreamError, detect_format, is_archive_name, open_stream, read_records
+from provenance.readers import StreamError, open_stream
+from provenance.readers.single import TEXT_FIELD_FIX, check_data_file, read_file_records
 from provenance.readers.fieldpath import MISSING, get, parse
 from provenance.readers.records import ReadSpec, Record
 from provenance.readers.streams import CHUNK
@@ -50,7 +51,6 @@ MATCH_SCHEMA = pa.schema([
 PRESENT_SHARE = 0.5     # DUP_ALREADY_PRESENT when this share of a new source is already in the corpus
 FIRST_REJECTIONS = 100  # a file whose first this-many records are all rejected is read with the wrong options
 BATCH_DOCS = 2048
-_TEXT_FIELD_FIX = "pass --text-field (a column name, or a JSON path such as data[].text), or --format"
 
 
 # -- runs --------------------------------------------------------------------------------------------------------
@@ -230,37 +230,25 @@ def iter_file_documents(path: str | Path, fmt: str = "auto", text_field: str | N
     counted in `counts`. A file whose first records are all rejected, or that yields no document at all while
     rejecting some, raises InputError naming --text-field: the options, not the data, are wrong.
     """
-    path = Path(path)
+    path = check_data_file(path)
     counts = counts if counts is not None else ReadCounts()
-    if not path.is_file():
-        raise InputError(f"no such file: {path}", where=str(path), fix="give the path of a data file")
-    if is_archive_name(path.name):
-        raise InputError(f"{path.name} is an archive", where=str(path),
-                         fix="unpack it, or list it in a manifest (with `members:`), which is read archive and all")
-    spec = ReadSpec(fmt, (text_field,) if text_field else (), encoding)
     documents_before = counts.documents
     rejected_here = 0
-    try:
-        with open(path, "rb") as raw:
-            stream, _ = open_stream(io.BufferedReader(raw, CHUNK), path.name)
-            reader_fmt = spec.format if spec.format != "auto" else detect_format(path.name, stream)
-            for rec in read_records(stream, reader_fmt, spec):
-                counts.records += 1
-                if rec.text is None:
-                    counts.rejected += 1
-                    rejected_here += 1
-                    counts.first_rejection = (counts.first_rejection
-                                              or f"{path.name} {_at(rec.line, rec.ordinal)}: {rec.message}")
-                    if counts.documents == documents_before and rejected_here >= FIRST_REJECTIONS:
-                        break
-                    continue
-                counts.documents += 1
-                yield rec
-    except StreamError as e:
-        raise InputError(f"cannot read {path.name}: {e}", where=str(path), fix=_TEXT_FIELD_FIX) from e
+    for rec in read_file_records(path, fmt, text_field, encoding):
+        counts.records += 1
+        if rec.text is None:
+            counts.rejected += 1
+            rejected_here += 1
+            counts.first_rejection = (counts.first_rejection
+                                      or f"{path.name} {_at(rec.line, rec.ordinal)}: {rec.message}")
+            if counts.documents == documents_before and rejected_here >= FIRST_REJECTIONS:
+                break
+            continue
+        counts.documents += 1
+        yield rec
     if counts.documents == documents_before and rejected_here:
         raise InputError(f"none of the first {rejected_here:,} records of {path.name} has text: "
-                         f"{counts.first_rejection}", where=str(path), fix=_TEXT_FIELD_FIX)
+                         f"{counts.first_rejection}", where=str(path), fix=TEXT_FIELD_FIX)
 
 
 def _at(line: int | None, ordinal: int | None) -> str:
