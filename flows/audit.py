@@ -151,14 +151,18 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         catalog.add_findings(run_id, scan_findings(catalog, run_id))
         if "license" in stages:
             catalog.add_findings(run_id, run_license_stage(catalog, loaded, run_id, notices_ran="notices" in stages))
+        summaries: dict[str, Any] = {}  # computed once, for the findings and the disclosure
         if "pii" in stages:
-            catalog.add_findings(run_id, pii_findings(pii_summary(catalog, run_id)))
+            summaries["pii"] = pii_summary(catalog, run_id)
+            catalog.add_findings(run_id, pii_findings(summaries["pii"]))
         if "duplicates" in stages:
-            catalog.add_findings(run_id, run_duplicates_stage(catalog, run_id, dup, loaded, max_record_bytes))
+            summaries["duplicates"], found = run_duplicates_stage(catalog, run_id, dup, loaded, max_record_bytes)
+            catalog.add_findings(run_id, found)
         if "diversity" in stages:
-            catalog.add_findings(run_id, diversity_findings(diversity_summary(catalog, run_id)))
+            summaries["diversity"] = diversity_summary(catalog, run_id)
+            catalog.add_findings(run_id, diversity_findings(summaries["diversity"]))
         catalog.finish_run(run_id, "completed")
-        document = build_disclosure(catalog, run_id)
+        document = build_disclosure(catalog, run_id, summaries)
         disclosure = write_disclosure(document, out_dir)
         if "license" in stages:
             write_attribution(loaded, [s["license"] | {"source_id": s["id"]} for s in document["sources"]], out_dir)

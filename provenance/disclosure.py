@@ -26,7 +26,9 @@ FINDINGS_LISTED = 20  # per source and code in disclosure.json; the catalog hold
 SCALE_FIELDS = ("files", "documents", "bytes", "characters", "rejected_records")
 
 
-def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
+def build_disclosure(catalog: Catalog, run_id: str, summaries: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`summaries`: the stage summaries ("pii", "duplicates", "diversity") the caller has already computed for
+    this run, so they are not computed twice; the others are computed here from the catalog."""
     runs = catalog.query("SELECT * FROM runs WHERE run_id = ?", [run_id])
     if not runs:
         raise CatalogError(f"no run {run_id} in {catalog.path}", fix="list runs with `provenance sources --db`")
@@ -63,9 +65,12 @@ def build_disclosure(catalog: Catalog, run_id: str) -> dict[str, Any]:
             "scale": scale,
             "files_status": {k: row[f"files_{k}"] for k in ("added", "changed", "unchanged", "removed", "failed")},
         })
-    pii = pii_summary(catalog, run_id) if "pii" in list(run["stages"]) else {}
-    dups = dup_summary(catalog, run_id) if "duplicates" in list(run["stages"]) else {"sources": {}, "corpus": {}}
-    div = diversity_summary(catalog, run_id) if "diversity" in list(run["stages"]) else {"sources": {}, "corpus": {}}
+    done = summaries or {}
+    ran = list(run["stages"])
+    empty = {"sources": {}, "corpus": {}}
+    pii = done.get("pii") or (pii_summary(catalog, run_id) if "pii" in ran else {})
+    dups = done.get("duplicates") or (dup_summary(catalog, run_id) if "duplicates" in ran else empty)
+    div = done.get("diversity") or (diversity_summary(catalog, run_id) if "diversity" in ran else empty)
     for source in sources:
         source["pii"] = pii.get(source["id"], {"status": "not_run"})
         source["duplicates"] = dups["sources"].get(source["id"], {"status": "not_run"})

@@ -92,7 +92,8 @@ VERIFY_FROM = 0.6  # candidates whose estimate is at least this are verified: 0.
 
 
 def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loaded: LoadedManifest,
-                         max_record_bytes: int) -> list[Finding]:
+                         max_record_bytes: int) -> tuple[dict[str, Any], list[Finding]]:
+    """Run the corpus-wide pass into the catalog; returns the run's summary (dup_summary) and its findings."""
     con = catalog.con
     n = load_run_documents(catalog, run_id)
     bandings = sorted({(options.bands, options.rows), banding_for(min(RATE_THRESHOLDS))})
@@ -109,7 +110,8 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loa
     edges = edges.filter(pa.compute.greater_equal(edges.column("jaccard"), min(RATE_THRESHOLDS) - 1e-9))
     source_ids = docs.column("source_id").to_pylist()
     sources = sorted(set(source_ids))
-    source_of = np.array([sources.index(s) for s in source_ids], dtype=np.int64) if n else np.zeros(0, np.int64)
+    index_of = {s: i for i, s in enumerate(sources)}
+    source_of = np.array([index_of[s] for s in source_ids], dtype=np.int64)
     a = edges.column("a").to_numpy().astype(np.int64)
     b = edges.column("b").to_numpy().astype(np.int64)
     jac = edges.column("jaccard").to_numpy().astype(float)
@@ -149,7 +151,8 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loa
                          int(removable[0.8][i]), int(removable[0.9][i]), int(clusters_in_source[i]), in_other))
         if rows:
             con.executemany("INSERT INTO dup_source_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    return duplicate_findings(dup_summary(catalog, run_id, options), options)
+    summary = dup_summary(catalog, run_id, options)
+    return summary, duplicate_findings(summary, options)
 
 
 def _verified(catalog: Catalog, run_id: str, scored: pa.Table, docs: pa.Table, loaded: LoadedManifest,
@@ -162,14 +165,14 @@ def _verified(catalog: Catalog, run_id: str, scored: pa.Table, docs: pa.Table, l
     exact = scored.column("exact").to_numpy(zero_copy_only=False)
     a = scored.column("a").to_numpy()
     b = scored.column("b").to_numpy()
-    doc_ids = docs.column("doc_id")
+    doc_ids = docs.column("doc_id").to_pylist()  # ids are 0..n-1 in doc_id order: doc_ids[id]
     todo = np.flatnonzero(~exact)
-    wanted = {doc_ids[int(i)].as_py() for i in np.concatenate((a[todo], b[todo]))}
+    wanted = {doc_ids[i] for i in np.concatenate((a[todo], b[todo])).tolist()}
     shingles = _read_shingles(catalog, run_id, wanted, loaded, max_record_bytes) if wanted else {}
     jaccard = scored.column("estimated").to_numpy().astype(float).copy()
     verified = exact.copy()
     for i in todo.tolist():
-        sa, sb = shingles.get(doc_ids[int(a[i])].as_py()), shingles.get(doc_ids[int(b[i])].as_py())
+        sa, sb = shingles.get(doc_ids[a[i]]), shingles.get(doc_ids[b[i]])
         if sa is not None and sb is not None:
             jaccard[i] = exact_jaccard(sa, sb)
             verified[i] = True
