@@ -14,12 +14,16 @@ import heapq
 import hmac
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from detectors.base import Detector, DetectorConfig, register
-from detectors.pii.engine import LANGUAGES, PiiEngine, is_sensitive
+from detectors.pii import LANGUAGES
 from detectors.pii.masking import keyed_hash, masked_excerpt
+
+if TYPE_CHECKING:
+    from detectors.pii.engine import PiiEngine
 
 __all__ = ["PiiConfig", "PiiDetector", "RESULT_SCHEMA", "engine_for", "priority"]
 
@@ -70,8 +74,10 @@ class PiiConfig(DetectorConfig):
 
 
 @lru_cache(maxsize=4)
-def engine_for(ner_models: tuple[tuple[str, str], ...], score_threshold: float, window: int) -> PiiEngine:
+def engine_for(ner_models: tuple[tuple[str, str], ...], score_threshold: float, window: int) -> "PiiEngine":
     """One engine per process and configuration: building one takes ~1 s (spaCy pipelines, presidio registry)."""
+    from detectors.pii.engine import PiiEngine  # presidio is imported here, when an engine is first built
+
     return PiiEngine(ner_models=dict(ner_models), score_threshold=score_threshold, window=window)
 
 
@@ -117,6 +123,8 @@ class PiiDetector(Detector):
         return self._analyse([d for _, d, _ in kept], [t for _, _, t in kept], [-p for p, _, _ in kept])
 
     def _analyse(self, ids: list[str], texts: list[str], priorities: list[float | None]) -> pa.Table:
+        from detectors.pii.engine import is_sensitive
+
         engine, config = self.engine, self.config
         languages, prios, entities = [], [], []
         for doc_id, text, prio in zip(ids, texts, priorities):
