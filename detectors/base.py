@@ -44,8 +44,7 @@ class Detector:
         self.config = config or self.config_class()
 
     def config_hash(self) -> str:
-        payload = json.dumps({"name": self.name, **self.config.recorded()}, sort_keys=True, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+        return config_hash(self.name, self.config)
 
     @classmethod
     def tables(cls) -> tuple[str, ...]:
@@ -58,6 +57,12 @@ class Detector:
     def finish(self) -> pa.Table | dict[str, pa.Table] | None:
         """Called once after the last batch of a file: rows of work kept back (e.g. a sample), or None."""
         return None
+
+
+def config_hash(name: str, config: DetectorConfig) -> str:
+    """What identifies a stage's results: its name and recorded config (no detector needs building for it)."""
+    payload = json.dumps({"name": name, **config.recorded()}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 _REGISTRY: dict[str, Callable[[], Detector]] = {}

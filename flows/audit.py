@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 
 import detectors
-from detectors.base import DetectorConfig
+from detectors.base import DetectorConfig, config_hash
 from provenance.catalog import Catalog
 from provenance.disclosure import build_disclosure, write_disclosure
 from provenance.diversity_stage import diversity_findings, diversity_summary
@@ -117,7 +117,7 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
     detector_names = [s for s in stages if s not in BUILTIN_STAGES]
     detector_tables = {n: detectors.available()[n].tables() for n in detector_names}  # type: ignore[attr-defined]
     configs = detector_configs(detector_names, db, pii)
-    config_hashes = {n: detectors.create(n, c).config_hash() for n, c in configs.items()}
+    config_hashes = {n: config_hash(n, c) for n, c in configs.items()}
     out_dir = Path(out)
     catalog = Catalog.open(db)
     run_id = catalog.start_run(loaded, stages, {
