@@ -7,6 +7,7 @@ loaded in one transaction, so a run killed at any point leaves whole units behin
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from provenance import __version__
-from provenance.errors import CatalogError, CatalogInUse
+from provenance.errors import CatalogError, CatalogInUse, InputError
 from provenance.findings import Finding
 from provenance.manifest import LoadedManifest
 from provenance.scan import ScanUnitResult
@@ -42,6 +43,16 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 SCHEMA_VERSION = migrations()[-1][0]
+
+MEMORY_ENV = "PROVENANCE_DUCKDB_MEMORY"
+DEFAULT_MEMORY = "1GB"
+
+
+def duckdb_config() -> dict[str, str]:
+    """DuckDB's memory cap: its default (80% of RAM) lets the corpus-wide passes (band keys, pair joins) grow with
+    the corpus; under a cap DuckDB spills to disk next to the catalog instead, so an audit's memory stays flat as
+    the corpus grows. `$PROVENANCE_DUCKDB_MEMORY` (e.g. 4GB) raises it on a big machine."""
+    return {"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY)}
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,7 @@ class Catalog:
                                "or pass the --db of an earlier audit")
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(path, read_only=read_only)
+            con = duckdb.connect(path, read_only=read_only, config=duckdb_config())
         except duckdb.IOException as e:
             if "lock" in str(e).lower():
                 raise CatalogInUse(f"catalog {path} is in use by another process",
@@ -82,6 +93,9 @@ class Catalog:
                                fix="check the path; if the file is damaged, start a new catalog with another --db") \
                 from None
         except duckdb.Error as e:
+            if os.environ.get(MEMORY_ENV) and "memory" in str(e).lower():
+                raise InputError(f"${MEMORY_ENV} = {os.environ[MEMORY_ENV]!r} is not a memory size: {e}",
+                                 where=MEMORY_ENV, fix="write a size such as 2GB or 512MB, or unset it") from None
             raise CatalogError(f"cannot open catalog {path}: {e}",
                                fix="the file may not be a DuckDB catalog; use another --db") from None
         catalog = cls(con, path)

@@ -25,12 +25,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
-import pyarrow.parquet as pq
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from detectors.dedup.detector import ShingleSetCollector
-from detectors.dedup.lsh import BUCKET_PAIRS_MAX, banding_for, exact_jaccard
+from detectors.dedup.lsh import BUCKET_PAIRS_MAX, banding_for
 from provenance.catalog import Catalog, sql
 from provenance.errors import InputError
 from provenance.findings import Finding
@@ -160,32 +159,33 @@ def _verified(catalog: Catalog, run_id: str, scored: pa.Table, docs: pa.Table, l
     """`scored` with `jaccard` = the exact Jaccard of each non-exact pair's shingle sets, and `verified`.
 
     The documents of those pairs are read again: only the files that hold them, through scan_unit (so archives,
-    members and formats are read exactly as in the scan), each checked to be the version the run loaded. A pair
-    whose file changed on disk since, or could not be read, keeps its estimate (verified = false)."""
+    members and formats are read exactly as in the scan), each checked to be the version the run loaded. Their
+    shingles go to a DuckDB temp table and the Jaccard is computed there (sql/dup_exact_jaccard.sql), so memory
+    stays under DuckDB's cap however many pairs there are. A pair whose file changed on disk since, or could not
+    be read, keeps its estimate (verified = false)."""
     exact = scored.column("exact").to_numpy(zero_copy_only=False)
-    a = scored.column("a").to_numpy()
-    b = scored.column("b").to_numpy()
     doc_ids = docs.column("doc_id").to_pylist()  # ids are 0..n-1 in doc_id order: doc_ids[id]
     todo = np.flatnonzero(~exact)
-    wanted = {doc_ids[i] for i in np.concatenate((a[todo], b[todo])).tolist()}
-    shingles = _read_shingles(catalog, run_id, wanted, loaded, max_record_bytes) if wanted else {}
-    jaccard = scored.column("estimated").to_numpy().astype(float).copy()
-    verified = exact.copy()
-    for i in todo.tolist():
-        sa, sb = shingles.get(doc_ids[a[i]]), shingles.get(doc_ids[b[i]])
-        if sa is not None and sb is not None:
-            jaccard[i] = exact_jaccard(sa, sb)
-            verified[i] = True
-    return scored.append_column("jaccard", pa.array(jaccard)).append_column("verified", pa.array(verified))
+    wanted = {doc_ids[i] for i in np.concatenate((scored.column("a").to_numpy()[todo],
+                                                  scored.column("b").to_numpy()[todo])).tolist()}
+    con = catalog.con
+    con.execute("CREATE OR REPLACE TEMP TABLE dup_shingles (doc_id VARCHAR, shingles UINTEGER[])")
+    if wanted:
+        _load_shingles(catalog, run_id, wanted, loaded, max_record_bytes)
+    con.register("dup_scored", scored)
+    out = con.sql(sql("dup_exact_jaccard")).to_arrow_table()
+    con.unregister("dup_scored")
+    con.execute("DROP TABLE dup_shingles")
+    return out
 
 
-def _read_shingles(catalog: Catalog, run_id: str, wanted: set[str], loaded: LoadedManifest,
-                   max_record_bytes: int) -> dict[str, np.ndarray]:
+def _load_shingles(catalog: Catalog, run_id: str, wanted: set[str], loaded: LoadedManifest,
+                   max_record_bytes: int) -> None:
+    """Read the files holding `wanted` documents again; their shingle hashes into the temp table dup_shingles."""
     sources = {s.id: s for s in loaded.manifest.sources}
     catalog.con.register("dup_wanted", pa.table({"doc_id": sorted(wanted)}))
     units = catalog.con.execute(sql("dup_verify_units"), {"run_id": run_id}).fetchall()
     catalog.con.unregister("dup_wanted")
-    out: dict[str, np.ndarray] = {}
     collector = ShingleSetCollector(frozenset(wanted))
     with tempfile.TemporaryDirectory(prefix="dup-verify-") as shard_dir:
         for source_id, path, disk_sha256 in units:
@@ -199,12 +199,10 @@ def _read_shingles(catalog: Catalog, run_id: str, wanted: set[str], loaded: Load
                              source.members)
             shard = unit.detector_shards.get(collector.name, {}).get(collector.result_table)
             if unit.disk_sha256 == disk_sha256 and shard:
-                for row in pq.read_table(shard).to_pylist():
-                    out[row["doc_id"]] = np.array(row["shingles"], dtype=np.uint32)
+                catalog.con.execute("INSERT INTO dup_shingles SELECT doc_id, shingles FROM read_parquet(?)", [shard])
             for leftover in [unit.documents_shard, shard]:
                 if leftover:
                     os.unlink(leftover)
-    return out
 
 
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

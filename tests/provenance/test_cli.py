@@ -294,3 +294,17 @@ def test_license_check_on_the_samples_and_its_gate() -> None:
     assert run("license", "check", SAMPLES / "manifest.yaml", "--fail-on", "critical").exit_code == 1
     bad = run("license", "check", SAMPLES / "nonexistent.yaml")
     assert_clean_error(bad, "does not exist")
+
+
+def test_duckdb_memory_is_capped_and_the_cap_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "c.duckdb"
+    with Catalog.open(db) as catalog:  # the default cap: DuckDB spills instead of growing with the corpus
+        limit = catalog.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.endswith("MiB") and float(limit.split()[0]) < 1024
+    monkeypatch.setenv("PROVENANCE_DUCKDB_MEMORY", "2GB")
+    with Catalog.open(db) as catalog:
+        assert catalog.con.execute("SELECT current_setting('memory_limit')").fetchone()[0].endswith("GiB")
+    monkeypatch.setenv("PROVENANCE_DUCKDB_MEMORY", "lots")
+    result = CliRunner().invoke(cli, ["runs", "--db", str(db)])
+    assert result.exit_code == 2
+    assert "PROVENANCE_DUCKDB_MEMORY" in result.output and "2GB or 512MB" in result.output
