@@ -54,7 +54,7 @@ def _batch(texts: list[str], files: list[int], prefix: str = "d") -> pa.RecordBa
 
 LANGUAGE_CASES = [
     ("The committee will publish its annual report on renewable energy next spring.", "en", "English sentence"),
-    ("今天下午我们在图书馆讨论了新的研究计划。", "zh", "Simplified Chinese sentence"),
+    ("今天下午我们在图书馆讨论了新的研究计划。 Library", "zh", "Chinese with a Latin word: the model decides"),
     ("Le petit chat dort tranquillement sur le canapé du salon.", "fr", "French sentence"),
     ("私たちは明日の朝、駅の前で友達と会う予定です。", "ja", "Japanese: kana decides against Chinese"),
     ("Завтра утром мы поедем в деревню к бабушке на поезде.", "ru", "Russian sentence"),
@@ -67,6 +67,14 @@ def test_language_of_clear_sentences(no_network: None, text: str, expected: str,
     language, score = langid.detect(text)
     assert language == expected, reason
     assert score is not None and 0.5 < score <= 1.0, reason
+
+
+@pytest.mark.parametrize("text", ["今天下午我们在图书馆讨论了新的研究计划。", "床前明月光，疑是地上霜。",
+                                  "白日依山盡 黃河入海流 123"])
+def test_han_only_text_is_chinese_by_script(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # no model call: fastText labels classical lines like these 'yue' or 'ja'
+    monkeypatch.setattr(langid, "model", lambda: pytest.fail("the model was called"))
+    assert langid.detect(text) == ("zh", None)
 
 
 @pytest.mark.parametrize("text, reason", [

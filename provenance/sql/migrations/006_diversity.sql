@@ -10,7 +10,8 @@ CREATE TABLE diversity_documents (
     language          VARCHAR NOT NULL,  -- fastText lid.176 label of the first lang_prefix_chars (256) characters:
                                          -- ISO 639-1 where one exists ('en', 'zh'), else 639-3 ('yue', 'wuu'),
                                          -- 'und' when the prefix has no letter
-    language_score    DOUBLE,            -- the label's probability (NULL for 'und'); below ~0.3 the label is a guess
+    language_score    DOUBLE,            -- the label's probability; NULL for 'und' and for text whose letters are all Han
+                                         -- ('zh' by script, no model call); below ~0.3 the label is a guess
     script            VARCHAR,           -- dominant script: Han, Latin, Cyrillic, Arabic, Kana, Hangul or Other;
                                          -- NULL when the document has no letters
     scripts           STRUCT(
