@@ -100,17 +100,16 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loa
     exact_mode = options.verify == "exact"
     scored = con.sql(sql("dup_verify"), params={"min_jaccard": VERIFY_FROM if exact_mode else min(RATE_THRESHOLDS)}
                      ).to_arrow_table()
-    docs = con.sql("SELECT id, source_id, doc_id FROM dup_run_docs ORDER BY id").to_arrow_table()
     if exact_mode:
-        edges = _verified(catalog, run_id, scored, docs, loaded, max_record_bytes)
+        edges = _verified(catalog, run_id, scored, loaded, max_record_bytes)
     else:  # only copies of the same normalised text have a known Jaccard (1.0)
         edges = scored.append_column("jaccard", scored.column("estimated")).append_column(
             "verified", scored.column("exact"))
     edges = edges.filter(pa.compute.greater_equal(edges.column("jaccard"), min(RATE_THRESHOLDS) - 1e-9))
-    source_ids = docs.column("source_id").to_pylist()
-    sources = sorted(set(source_ids))
-    index_of = {s: i for i, s in enumerate(sources)}
-    source_of = np.array([index_of[s] for s in source_ids], dtype=np.int64)
+    # per document only integers on the Python side (ids are 0..n-1; doc ids and sources stay in DuckDB)
+    sources = [r[0] for r in con.execute("SELECT DISTINCT source_id FROM dup_run_docs ORDER BY 1").fetchall()]
+    source_of = con.sql("SELECT (dense_rank() OVER (ORDER BY source_id) - 1)::BIGINT AS s FROM dup_run_docs "
+                        "ORDER BY id").fetchnumpy()["s"].astype(np.int64)
     a = edges.column("a").to_numpy().astype(np.int64)
     b = edges.column("b").to_numpy().astype(np.int64)
     jac = edges.column("jaccard").to_numpy().astype(float)
@@ -133,9 +132,9 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loa
             within_labels[t] = _components(n, a[keep], b[keep])
             removable[t] = _removable_per_source(within_labels[t], source_of, len(sources))
         labels = _components(n, a[jac >= options.threshold - 1e-9], b[jac >= options.threshold - 1e-9])
-        clusters = _cluster_rows(run_id, labels, docs)
-        con.register("dup_cluster_rows", clusters)
-        con.execute("INSERT INTO dup_clusters SELECT * FROM dup_cluster_rows")
+        con.register("dup_cluster_rows", _cluster_rows(labels))
+        con.execute("INSERT INTO dup_clusters SELECT ?, c.cluster_id, d.doc_id, d.source_id, c.representative "
+                    "FROM dup_cluster_rows AS c JOIN dup_run_docs AS d USING (id)", [run_id])
         con.unregister("dup_cluster_rows")
         clusters_in_source = _clusters_per_source(within_labels[options.threshold], source_of, len(sources))
 
@@ -154,7 +153,7 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loa
     return summary, duplicate_findings(summary, options)
 
 
-def _verified(catalog: Catalog, run_id: str, scored: pa.Table, docs: pa.Table, loaded: LoadedManifest,
+def _verified(catalog: Catalog, run_id: str, scored: pa.Table, loaded: LoadedManifest,
               max_record_bytes: int) -> pa.Table:
     """`scored` with `jaccard` = the exact Jaccard of each non-exact pair's shingle sets, and `verified`.
 
@@ -163,16 +162,14 @@ def _verified(catalog: Catalog, run_id: str, scored: pa.Table, docs: pa.Table, l
     shingles go to a DuckDB temp table and the Jaccard is computed there (sql/dup_exact_jaccard.sql), so memory
     stays under DuckDB's cap however many pairs there are. A pair whose file changed on disk since, or could not
     be read, keeps its estimate (verified = false)."""
-    exact = scored.column("exact").to_numpy(zero_copy_only=False)
-    doc_ids = docs.column("doc_id").to_pylist()  # ids are 0..n-1 in doc_id order: doc_ids[id]
-    todo = np.flatnonzero(~exact)
-    wanted = {doc_ids[i] for i in np.concatenate((scored.column("a").to_numpy()[todo],
-                                                  scored.column("b").to_numpy()[todo])).tolist()}
     con = catalog.con
+    con.register("dup_scored", scored)
+    wanted = {r[0] for r in con.execute(
+        "SELECT d.doc_id FROM dup_run_docs AS d WHERE d.id IN (SELECT a FROM dup_scored WHERE NOT exact "
+        "UNION SELECT b FROM dup_scored WHERE NOT exact)").fetchall()}
     con.execute("CREATE OR REPLACE TEMP TABLE dup_shingles (doc_id VARCHAR, shingles UINTEGER[])")
     if wanted:
         _load_shingles(catalog, run_id, wanted, loaded, max_record_bytes)
-    con.register("dup_scored", scored)
     out = con.sql(sql("dup_exact_jaccard")).to_arrow_table()
     con.unregister("dup_scored")
     con.execute("DROP TABLE dup_shingles")
@@ -229,7 +226,7 @@ def _clusters_per_source(labels: np.ndarray, source_of: np.ndarray, n_sources: i
     return np.bincount(pairs[:, 0], minlength=n_sources) if len(pairs) else np.zeros(n_sources, np.int64)
 
 
-def _cluster_rows(run_id: str, labels: np.ndarray, docs: pa.Table) -> pa.Table:
+def _cluster_rows(labels: np.ndarray) -> pa.Table:
     """Members of clusters of two or more; representative = the smallest doc_id (documents are ordered by it)."""
     if not len(labels):
         idx = np.zeros(0, np.int64)
@@ -241,13 +238,8 @@ def _cluster_rows(run_id: str, labels: np.ndarray, docs: pa.Table) -> pa.Table:
     if len(idx):
         _, first_pos = np.unique(lab, return_index=True)  # ids ascend, so the first of a label is its smallest doc
         first[first_pos] = True
-    return pa.table({
-        "run_id": [run_id] * len(idx),
-        "cluster_id": pa.array(lab, pa.int64()),
-        "doc_id": docs.column("doc_id").take(pa.array(idx, pa.int64())),
-        "source_id": docs.column("source_id").take(pa.array(idx, pa.int64())),
-        "representative": pa.array(first, pa.bool_()),
-    })
+    return pa.table({"id": pa.array(idx, pa.int64()), "cluster_id": pa.array(lab, pa.int64()),
+                     "representative": pa.array(first, pa.bool_())})
 
 
 def dup_summary(catalog: Catalog, run_id: str, options: DupOptions | None = None) -> dict[str, Any]:
