@@ -108,10 +108,13 @@ def scan_files(batch: ScanBatch, source: Source, spec: ReadSpec, shard_dir: str,
 @flow(name="audit-corpus", log_prints=False, validate_parameters=False)
 def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow_outside: bool = False,
                  max_record_mb: int = 16, show_progress: bool = False,
-                 pii: PiiOptions = PiiOptions(), dup: DupOptions = DupOptions()) -> dict[str, Any]:
+                 pii: PiiOptions = PiiOptions(), dup: DupOptions = DupOptions(),
+                 intended_use: str | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     log = get_run_logger()
     loaded = load_manifest(manifest_path, allow_outside=allow_outside)
+    if intended_use:
+        loaded = loaded.with_intended_use(intended_use)
     sources = {s.id: s for s in loaded.manifest.sources}
     max_record_bytes = max_record_mb << 20
     detector_names = [s for s in stages if s not in BUILTIN_STAGES]
@@ -212,8 +215,11 @@ class _progress:
 def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | Path = "out",
               stages: list[str] | None = None, workers: int = 2, allow_outside: bool = False,
               max_record_mb: int = 16, show_progress: bool = False, pii: PiiOptions | None = None,
-              dup: DupOptions | None = None) -> AuditResult:
-    """Validate inputs without starting Prefect, then run the flow with `workers` threads."""
+              dup: DupOptions | None = None, intended_use: str | None = None) -> AuditResult:
+    """Validate inputs without starting Prefect, then run the flow with `workers` threads.
+
+    `intended_use` judges the manifest's licences for another use than its `dataset.intended_use` (onboarding).
+    """
     load_manifest(manifest, allow_outside=allow_outside)  # manifest errors exit before any work starts
     out_dir = Path(out).resolve()
     db_path = Path(db).resolve() if db else out_dir / "audit.duckdb"
@@ -223,7 +229,7 @@ def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | 
     runner = ThreadPoolTaskRunner(max_workers=workers)
     summary = audit_corpus.with_options(task_runner=runner)(
         str(Path(manifest).resolve()), str(db_path), str(out_dir), stages or available_stages(), allow_outside,
-        max_record_mb, show_progress, pii or PiiOptions(), dup or DupOptions())
+        max_record_mb, show_progress, pii or PiiOptions(), dup or DupOptions(), intended_use)
     return AuditResult(summary["run_id"], Path(summary["db"]), Path(summary["disclosure"]),
                        summary["findings_by_severity"], summary["documents"], summary["files_read"],
                        summary["files_reused"], summary["seconds"])

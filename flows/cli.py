@@ -165,6 +165,7 @@ def stages() -> None:
 
 
 import flows.dup_cli  # noqa: E402,F401  (near-dups, overlap, check-removed, clusters)
+import flows.onboard_cli  # noqa: E402,F401  (onboard, onboard-policy)
 
 
 def main() -> None:

@@ -255,6 +255,11 @@ class LoadedManifest(BaseModel):
         rel = os.path.relpath(path, self.base_dir)
         return PurePosixPath(*Path(rel).parts).as_posix()
 
+    def with_intended_use(self, intended_use: str) -> "LoadedManifest":
+        """The same manifest judged for another intended use (onboarding judges a candidate for the corpus's)."""
+        dataset = self.manifest.dataset.model_copy(update={"intended_use": intended_use})
+        return self.model_copy(update={"manifest": self.manifest.model_copy(update={"dataset": dataset})})
+
 
 # ---------------------------------------------------------------------------------------------
 # loading and error reporting
