@@ -100,7 +100,7 @@ def mix_indices(sizes: list[int]) -> dict[str, Any]:
     """Shannon entropy (bits), its evenness (÷ log2 of the number of sources) and the Gini-Simpson index."""
     total = sum(sizes)
     p = [s / total for s in sizes if s] if total else []
-    shannon = -sum(x * math.log2(x) for x in p)
+    shannon = -sum(x * math.log2(x) for x in p) + 0.0  # one source: -0.0 otherwise
     return {"sources": len(p), "shannon": round(shannon, 4),
             "evenness": round(shannon / math.log2(len(p)), 4) if len(p) > 1 else None,
             "gini_simpson": round(1 - sum(x * x for x in p), 4)}

@@ -165,7 +165,8 @@ def _language_rows(corpus: dict[str, Any], per: dict[str, dict[str, Any]]) -> li
         b = before.get(lang, 0)
         share_before = b / total_before if total_before else 0.0
         share_after = (b + adds[lang]) / total_after if total_after else 0.0
-        change = "new" if b == 0 else "strengthened" if share_after > share_before else "diluted"
+        change = ("new" if b == 0 else "strengthened" if share_after > share_before + 1e-12 else
+                  "unchanged" if abs(share_after - share_before) <= 1e-12 else "diluted")
         rows.append({"language": lang, "corpus_documents": b, "adds_documents": adds[lang],
                      "share_before": round(share_before, 6), "share_after": round(share_after, 6),
                      "change": change})

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from provenance.errors import InputError
 from provenance.findings import CODES, SEVERITIES
@@ -34,6 +34,13 @@ class _Model(BaseModel):
 class OverlapPolicy(_Model):
     reject_at: float = Field(0.8, gt=0.0, le=1.0)
     conditions_at: float = Field(0.1, gt=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "OverlapPolicy":
+        if self.conditions_at > self.reject_at:
+            raise ValueError(f"conditions_at ({self.conditions_at}) is above reject_at ({self.reject_at}); a share "
+                             "between them would be both")
+        return self
 
 
 class PiiPolicy(_Model):
@@ -138,7 +145,9 @@ def load_policy(path: str | Path | None = None) -> Policy:
         err = e.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
         message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "literal_error":
+        if err["type"] == "literal_error" and err["loc"][0] == "version":
+            message = f"{err.get('input')!r} is not a policy version this tool reads (1)"
+        elif err["type"] == "literal_error":
             message = f"{err.get('input')!r} is not an outcome"
         elif err["type"] == "extra_forbidden":
             message = "unknown key"
