@@ -45,6 +45,7 @@ class OverlapPolicy(_Model):
 
 class PiiPolicy(_Model):
     reject_at_rate: float = Field(0.01, ge=0.0, le=1.0)
+    negligible_rate: float = Field(0.001, ge=0.0, le=1.0)
 
 
 class NoDerivativesPolicy(_Model):

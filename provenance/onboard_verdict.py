@@ -15,6 +15,8 @@ from provenance.pii_stage import wilson_interval
 
 __all__ = ["decide", "reasons_for"]
 
+RATED_PII = ("PII_NO_CONSENT", "PII_IN_ANONYMISED")  # judged by the estimated rate (policy `pii`)
+
 
 def reasons_for(candidate: dict[str, Any], overlap: dict[str, Any], policy: Policy, intended_use: str
                 ) -> list[dict[str, Any]]:
@@ -27,8 +29,8 @@ def reasons_for(candidate: dict[str, Any], overlap: dict[str, Any], policy: Poli
             continue
         outcome = policy.outcome_of(code, f["severity"], intended_use)
         message = f["message"]
-        if code == "PII_NO_CONSENT" and code not in policy.outcomes:
-            outcome, message = _pii_no_consent(pii.get(f["source"]) or {}, policy, message)
+        if code in RATED_PII and code not in policy.outcomes:
+            outcome, message = _pii_by_rate(pii.get(f["source"]) or {}, policy, message)
         reasons.append(_reason(outcome, code, f["severity"], f["source"], message, f["clause"], f["fix"],
                                f.get("count")))
     for source_id, s in overlap["sources"].items():
@@ -49,7 +51,7 @@ def reasons_for(candidate: dict[str, Any], overlap: dict[str, Any], policy: Poli
     return reasons
 
 
-def _pii_no_consent(block: dict[str, Any], policy: Policy, message: str) -> tuple[str, str]:
+def _pii_by_rate(block: dict[str, Any], policy: Policy, message: str) -> tuple[str, str]:
     n, k = block.get("documents_scanned", 0), block.get("documents_with_pii", 0)
     low, high = wilson_interval(k, n) if block.get("sampled") else (block.get("rate", 0.0), block.get("rate", 0.0))
     rate = k / n if n else 0.0
@@ -58,6 +60,9 @@ def _pii_no_consent(block: dict[str, Any], policy: Policy, message: str) -> tupl
                 else f"rate {rate:.2%} over all {n:,} documents")
     if n and low >= limit:
         return "reject", f"{message}; {estimate} ≥ the policy's {limit:.2%}"
+    if rate < policy.pii.negligible_rate:
+        return "accept", f"{message}; {estimate}: below the policy's negligible rate {policy.pii.negligible_rate:.2%} " \
+                         "(isolated hits: check the masked examples in the candidate's disclosure)"
     return "review", f"{message}; {estimate}: below the policy's {limit:.2%} at the low end, so a person checks " \
                      "the masked examples"
 

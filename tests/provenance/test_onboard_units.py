@@ -176,12 +176,26 @@ def test_many_documents_with_pii_and_no_consent_is_reject() -> None:
     assert "2,000 documents sampled" in reasons[0]["message"]
 
 
-@pytest.mark.parametrize("k", [1, 20])  # 20 of 2,000 is a 1% point estimate, but the low end (~0.65%) is below 1%
-def test_a_few_pii_hits_without_consent_is_review(k: int) -> None:
-    reasons = reasons_for(_disclosure([_finding("PII_NO_CONSENT", count=k)], _pii_block(2000, k)),
+@pytest.mark.parametrize("code", ["PII_NO_CONSENT", "PII_IN_ANONYMISED"])
+@pytest.mark.parametrize("k", [3, 20])  # 20 of 2,000 is a 1% point estimate, but the low end (~0.65%) is below 1%
+def test_a_few_pii_hits_without_consent_is_review(k: int, code: str) -> None:
+    reasons = reasons_for(_disclosure([_finding(code, count=k)], _pii_block(2000, k)),
                           NO_OVERLAP, load_policy(), "commercial")
-    assert [(r["code"], r["outcome"]) for r in reasons] == [("PII_NO_CONSENT", "review")]
+    assert [(r["code"], r["outcome"]) for r in reasons] == [(code, "review")]
     assert "a person checks" in reasons[0]["message"]
+
+
+@pytest.mark.parametrize("code", ["PII_NO_CONSENT", "PII_IN_ANONYMISED"])
+def test_an_isolated_pii_hit_below_the_negligible_rate_is_a_note(code: str, tmp_path: Path) -> None:
+    # 1 of 2,000 (0.05%) is under the default negligible rate of 0.1%: accepted, the finding kept as a note
+    reasons = reasons_for(_disclosure([_finding(code, count=1)], _pii_block(2000, 1)), NO_OVERLAP, load_policy(),
+                          "commercial")
+    assert [(r["code"], r["outcome"]) for r in reasons] == [(code, "accept")]
+    assert "negligible rate 0.10%" in reasons[0]["message"] and decide(reasons)["verdict"] == "accept"
+    strict = load_policy(_policy_file(tmp_path, "pii:\n  negligible_rate: 0.0\n"))
+    reasons = reasons_for(_disclosure([_finding(code, count=1)], _pii_block(2000, 1)), NO_OVERLAP, strict,
+                          "commercial")
+    assert reasons[0]["outcome"] == "review"
 
 
 def test_pii_rate_threshold_comes_from_the_policy(tmp_path: Path) -> None:
