@@ -85,7 +85,7 @@ def onboard(candidate: str, against: str, run: str | None, sample: int, seed: in
             click.echo(f"  {r['outcome']:<10} {r['code']:<34} {r['source'] or '':<20} {r['message']}")
     notes = [r for r in doc["reasons"] if r["outcome"] == "accept"]
     if notes:
-        click.echo(f"  notes: " + ", ".join(sorted({r["code"] for r in notes})))
+        click.echo("  notes: " + ", ".join(sorted({r["code"] for r in notes})))
     click.echo(f"adds {adds['adds_documents']:,} of {adds['documents']:,} documents "
                f"({adds['adds_bytes'] / 1e6:,.1f} of {adds['bytes'] / 1e6:,.1f} MB); "
                f"{adds['present']:,} already in corpus run {doc['corpus']['run_id']}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from provenance import __version__
+from provenance import findings_zh as zh
 from provenance.onboard_policy import Policy
 
 __all__ = ["ONBOARDING_VERSION", "build_onboarding", "render_markdown", "write_onboarding"]
@@ -93,7 +94,7 @@ def _method(options: dict[str, Any], overlap: dict[str, Any]) -> list[str]:
     return [
         "The candidate is audited on its own by the audit flow (stages scan, license, notices, pii, duplicates, "
         "diversity) into its own catalog; its licences are judged for the intended use shown.",
-        f"Personal information: presidio-analyzer with the Chinese recognizers on "
+        "Personal information: presidio-analyzer with the Chinese recognizers on "
         + (f"a seeded sample of {sample:,} documents per file (seed {options['seed']}); rates carry a 95% Wilson "
            "interval" if sample else "every document") + ".",
         f"Overlap: each candidate document's MinHash signature (datasketch affine32, 128 permutations, seed 1) and "
@@ -201,8 +202,11 @@ def render_markdown(doc: dict[str, Any], lang: str) -> str:
               + t["scale"].format(d=k["documents"], mb=_mb(k["bytes"]), s=k["sources"]), ""]
     lines += [f"## {t['reasons']}", ""]
     if doc["reasons"]:
+        # Chinese: the code's meaning and next step in Chinese (findings_zh), the measured detail as written
         lines += _table(t["h_reason"], [[t[r["outcome"]], f"`{r['code']}`", r["clause"], r["source"] or "",
-                                         r["message"], r["fix"]] for r in doc["reasons"]])
+                                         r["message"] if lang == "en" else f"{zh.title(r['code'], 'zh')}（{r['message']}）",
+                                         r["fix"] if lang == "en" else zh.fix(r["code"], "zh")]
+                                        for r in doc["reasons"]])
     else:
         lines += [t["no_reasons"], ""]
 
