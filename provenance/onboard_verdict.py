@@ -47,8 +47,28 @@ def reasons_for(candidate: dict[str, Any], overlap: dict[str, Any], policy: Poli
         reasons.append(_reason(outcome, "DUP_ALREADY_PRESENT", spec.severity, source_id,
                                message + f" (policy: {outcome} at {threshold:.0%})", spec.clause, spec.fix,
                                s["present"]))
+    reasons = _merge_repeats(reasons)
     reasons.sort(key=lambda r: (-outcome_rank(r["outcome"]), r["source"] or "", r["code"]))
     return reasons
+
+
+def _merge_repeats(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One reason per (code, source): the scan reports some codes once per file, which says nothing more here."""
+    merged: dict[tuple[str, str | None, str], dict[str, Any]] = {}
+    repeats: dict[tuple[str, str | None, str], int] = {}
+    for r in reasons:
+        key = (r["code"], r["source"], r["outcome"])
+        if key not in merged:
+            merged[key] = dict(r)
+            repeats[key] = 0
+        else:
+            repeats[key] += 1
+            merged[key]["count"] = (merged[key]["count"] or 0) + (r["count"] or 0)
+    for key, n in repeats.items():
+        if n:
+            merged[key]["message"] += (f" (and {n:,} more such finding{'s' if n > 1 else ''} for this source: "
+                                       f"`provenance findings --db CANDIDATE_DB --code {key[0]}`)")
+    return list(merged.values())
 
 
 def _pii_by_rate(block: dict[str, Any], policy: Policy, message: str) -> tuple[str, str]:

@@ -431,3 +431,12 @@ def test_markdown_without_reasons_says_so() -> None:
            "reasons_by_outcome": {"accept": 0, "conditions": 0, "review": 0, "reject": 0}}
     assert "No finding and no overlap stands in the way." in render_markdown(doc, "en")
     assert "**结论: 接受** (退出码 0)" in render_markdown(doc, "zh")
+
+
+def test_repeated_findings_of_a_source_become_one_reason() -> None:
+    # the scan reports SCAN_INVALID_ENCODING once per file: onboarding lists it once per source, counts summed
+    findings = [_finding("SCAN_INVALID_ENCODING", "s1", count=1) for _ in range(5)] + \
+        [_finding("SCAN_INVALID_ENCODING", "s2", count=2)]
+    reasons = reasons_for(_disclosure(findings), NO_OVERLAP, load_policy(), "commercial")
+    assert [(r["source"], r["count"]) for r in reasons] == [("s1", 5), ("s2", 2)]
+    assert "and 4 more such findings" in reasons[0]["message"] and "more such" not in reasons[1]["message"]
