@@ -112,19 +112,21 @@ def main() -> int:
     doc = json.loads((WORK / "onboarding" / "onboarding.json").read_text(encoding="utf-8"))
     adds = doc["adds"]
     per = {s["id"]: s["overlap"] for s in doc["sources"]}
+    text_mb, corpus_text_mb = doc["candidate"]["bytes"] / 1e6, doc["corpus"]["bytes"] / 1e6
     lines = [
         "## Onboarding review: a ~100 MB candidate against an audited corpus",
         "",
-        f"Corpus: {doc['corpus']['sources']} sources of the shared corpora ({corpus_mb:.0f} MB of files, "
-        f"{doc['corpus']['documents']:,} documents), audited once with `--stages {CORPUS_STAGES}` in {t_corpus:.0f} s "
-        f"(set-up). Candidate: {', '.join(CANDIDATE_SOURCES)} ({candidate_mb:.0f} MB of files, "
+        f"Corpus: {doc['corpus']['sources']} sources of the shared corpora ({corpus_mb:.0f} MB of files, most of "
+        f"them compressed; {corpus_text_mb:.0f} MB of text in {doc['corpus']['documents']:,} documents), audited "
+        f"once with `--stages {CORPUS_STAGES}` in {t_corpus:.0f} s (set-up). Candidate: "
+        f"{', '.join(CANDIDATE_SOURCES)} ({candidate_mb:.0f} MB of tar.gz files, {text_mb:.0f} MB of text in "
         f"{adds['documents']:,} documents; 20 Newsgroups is already in the corpus). Each command in its own child "
         "process on this 2-core machine, wall time including Prefect's start.",
         "",
         "| command | wall time | peak RSS | what it answers |",
         "|---|---|---|---|",
         f"| `provenance onboard CANDIDATE --against CORPUS_DB` | **{t_onboard:.0f} s** "
-        f"({candidate_mb / t_onboard:.1f} MB/s of candidate) | {rss_onboard:,.0f} MB | verdict "
+        f"({text_mb / t_onboard:.1f} MB/s of candidate text) | {rss_onboard:,.0f} MB | verdict "
         f"**{doc['verdict_label']}**; {adds['present']:,} documents already present, adds {adds['adds_documents']:,} |",
         f"| baseline: `provenance audit` of corpus + candidate together (`--stages {UNION_STAGES}`, PII sample 2,000, "
         f"estimated Jaccard) | {t_union:.0f} s | {rss_union:,.0f} MB | the overlap from the union's clusters; no "

@@ -9,7 +9,9 @@ Everything runs in this one process, side by side, on the shared corpora (../sha
 5. PII engine accuracy (BDCI 2020, presidio-research) and presidio vs fast-path throughput (pii_bench.py, run in a
    child process so that its single-thread timings are its own);
 6. near-duplicate accuracy against exact Jaccard (dup_accuracy.py) and signature speed against datasketch's update
-   loop plus the duplicates stage's peak memory as the corpus doubles (dup_bench.py, a child process).
+   loop plus the duplicates stage's peak memory as the corpus doubles (dup_bench.py, a child process);
+7. the onboarding review of a ~100 MB candidate against a ~200 MB audited corpus, against re-auditing the two
+   together (onboard_bench.py, each command in its own child process).
 Prefect's ephemeral API is started before any timing (a tiny warm-up audit), so its start-up is not in the figures.
 """
 
@@ -120,6 +122,10 @@ def main() -> int:
 
     with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
         f.write("\n# Near-duplicates and diversity\n\n" + dup.stdout + "\n" + dup_accuracy.section(CORPORA))
+    onboard = subprocess.run([sys.executable, str(HERE / "onboard_bench.py")], stdout=subprocess.PIPE, text=True,
+                             check=True)
+    with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
+        f.write("\n# Onboarding review\n\n" + onboard.stdout)
     print((HERE / "RESULTS.md").read_text(encoding="utf-8"))
     return 0
 

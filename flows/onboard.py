@@ -164,7 +164,7 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
     use = use or loaded.manifest.dataset.intended_use
 
     _step(show_progress, 2, f"auditing the candidate's {len(loaded.manifest.sources)} source(s): scan, licence, "
-                            f"PII sample of {sample or 'all'} per source, signatures, languages")
+                            f"PII sample of {sample or 'all'} documents per file, signatures, languages")
     audit = run_audit(manifest_path, db=candidate_db, out=out_dir / "candidate", stages=CANDIDATE_STAGES,
                       workers=workers, allow_outside=allow_outside, max_record_mb=max_record_mb,
                       show_progress=show_progress, pii=PiiOptions(sample=sample, seed=seed),
