@@ -134,8 +134,9 @@ def main() -> int:
         "",
         f"Onboarding is **{t_union / t_onboard:.1f}× faster** than re-auditing the union, and within the issue's "
         f"\"well under two minutes\" {'(yes)' if t_onboard < 120 else '(NO: over two minutes)'}. Inside the onboarding "
-        f"command, the review itself took {doc['seconds']:.0f} s; the rest is interpreter, presidio and Prefect "
-        "start-up.",
+        f"command, the review itself took {doc['seconds']:.0f} s ("
+        + ", ".join(f"{k.replace('_', ' ')} {v:.0f} s" for k, v in doc.get("timings", {}).items())
+        + "); the rest is interpreter, presidio and Prefect start-up.",
         "",
         "| candidate source | documents | exact in corpus | near in corpus | adds |",
         "|---|---|---|---|---|",

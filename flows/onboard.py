@@ -140,6 +140,15 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
     if sample < 0:
         raise InputError("--sample must be 0 (every document) or more", where="--sample", fix="e.g. --sample 2000")
 
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        timings[name] = round(now - mark, 2)
+        mark = now
+
     _step(show_progress, 1, f"reading the corpus catalog {against}")
     with Catalog.open(against, read_only=True) as corpus_catalog:
         corpus_run = duplicates_run(corpus_catalog, run, completed=True)
@@ -162,6 +171,7 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
         allow_outside = True
         kind = "file"
     use = use or loaded.manifest.dataset.intended_use
+    lap("corpus_profile")
 
     _step(show_progress, 2, f"auditing the candidate's {len(loaded.manifest.sources)} source(s): scan, licence, "
                             f"PII sample of {sample or 'all'} documents per file, signatures, languages")
@@ -170,6 +180,7 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
                       show_progress=show_progress, pii=PiiOptions(sample=sample, seed=seed),
                       dup=DupOptions(threshold=threshold, verify="estimate"), intended_use=use)
     disclosure = json.loads(audit.disclosure.read_text(encoding="utf-8"))
+    lap("candidate_audit")
 
     with tempfile.TemporaryDirectory(prefix="provenance-onboard-") as tmp:
         export = Path(tmp) / "candidate.parquet"
@@ -182,6 +193,7 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
     adds = what_it_adds(corpus, disclosure["sources"], overlap)
     reasons = reasons_for(disclosure, overlap, policy, use)
     verdict = decide(reasons)
+    lap("overlap_and_verdict")
 
     _step(show_progress, 4, f"writing the report to {out_dir}")
     document = build_onboarding(
@@ -191,6 +203,6 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
         corpus=corpus, disclosure=disclosure, overlap=overlap, adds=adds, reasons=reasons, verdict=verdict,
         policy=policy, policy_file=str(policy_file) if policy_file else None,
         options={"sample": sample, "seed": seed, "threshold": threshold},
-        seconds=time.perf_counter() - started)
+        seconds=time.perf_counter() - started, timings=timings)
     outputs = write_onboarding(document, out_dir)
     return OnboardingResult(verdict["verdict"], verdict["label"], verdict["exit_code"], document, outputs)

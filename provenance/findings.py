@@ -144,6 +144,9 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "or state why one suffices"),
     Code("PII_FOUND", "pii", "info", _PI, "personal information found; the declared basis covers it",
          "keep the consent evidence with the dataset; consider removing identifiers the model does not need"),
+    # onboarding review (`provenance onboard`)
+    Code("ONB_NO_DOCUMENTS", "onboarding", "high", _SOURCE, "a candidate source yielded no document to review",
+         "check the source's paths, `format:` and `text_field:` (`provenance manifest validate`), then review again"),
 ]}
 
 

@@ -61,6 +61,7 @@ TITLES_ZH: dict[str, str] = {
     "LANG_MISMATCH": "来源中发现的语言与所声明的语言不一致",
     "DIV_SINGLE_SOURCE": "语料中某一语言和模态的数据仅来自单一来源",
     "PII_FOUND": "发现个人信息；所声明的依据涵盖该信息",
+    "ONB_NO_DOCUMENTS": "候选来源未产生可供评审的文档",
 }
 
 FIXES_ZH: dict[str, str] = {
@@ -115,6 +116,7 @@ FIXES_ZH: dict[str, str] = {
     "LANG_MISMATCH": "更正清单中的 `language:`，或查明内容与声明不符的原因",
     "DIV_SINGLE_SOURCE": "为其增加第二个来源（TC260-003 5.1 b 要求每种语言和模态有多个来源），或说明为何单一来源已足够",
     "PII_FOUND": "将同意的证明材料与数据集一并保存；考虑删除模型不需要的标识符",
+    "ONB_NO_DOCUMENTS": "检查该来源的路径、`format:` 和 `text_field:`（`provenance manifest validate`），然后重新评审",
 }
 
 

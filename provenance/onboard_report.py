@@ -23,7 +23,7 @@ ONBOARDING_VERSION = "1"
 def build_onboarding(*, candidate: dict[str, Any], corpus: dict[str, Any], disclosure: dict[str, Any],
                      overlap: dict[str, Any], adds: dict[str, Any], reasons: list[dict[str, Any]],
                      verdict: dict[str, Any], policy: Policy, policy_file: str | None, options: dict[str, Any],
-                     seconds: float) -> dict[str, Any]:
+                     seconds: float, timings: dict[str, float] | None = None) -> dict[str, Any]:
     totals = disclosure["totals"]["all"]
     sources = []
     for s in disclosure["sources"]:
@@ -62,6 +62,7 @@ def build_onboarding(*, candidate: dict[str, Any], corpus: dict[str, Any], discl
         "options": options,
         "method": _method(options, overlap),
         "seconds": round(seconds, 2),
+        "timings": timings or {},  # seconds per step: corpus_profile, candidate_audit, overlap_and_verdict
     }
 
 

@@ -33,6 +33,14 @@ def reasons_for(candidate: dict[str, Any], overlap: dict[str, Any], policy: Poli
             outcome, message = _pii_by_rate(pii.get(f["source"]) or {}, policy, message)
         reasons.append(_reason(outcome, code, f["severity"], f["source"], message, f["clause"], f["fix"],
                                f.get("count")))
+    for c in candidate["sources"]:
+        if not c["scale"]["documents"] and "ONB_NO_DOCUMENTS" not in policy.ignore:
+            spec = CODES["ONB_NO_DOCUMENTS"]
+            read = c["scale"]["documents"] + c["scale"]["rejected_records"]
+            reasons.append(_reason(policy.outcome_of(spec.code, spec.severity, intended_use), spec.code,
+                                   spec.severity, c["id"], f"{c['scale']['files']:,} file(s), {read:,} record(s) "
+                                   "read, none accepted: nothing of this source was reviewed", spec.clause, spec.fix,
+                                   1))
     for source_id, s in overlap["sources"].items():
         share = s["share_present"]
         if share < policy.overlap.conditions_at:

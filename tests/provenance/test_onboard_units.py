@@ -128,8 +128,10 @@ def _pii_block(scanned: int, with_pii: int, sampled: bool = True) -> dict[str, A
             "documents_with_pii": with_pii, "rate": round(with_pii / scanned, 6), "consent_basis": "unknown"}
 
 
-def _disclosure(findings: list[dict[str, Any]], pii: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"sources": [{"id": "s1", "pii": pii}], "findings": findings}
+def _disclosure(findings: list[dict[str, Any]], pii: dict[str, Any] | None = None,
+                documents: int = 100) -> dict[str, Any]:
+    scale = {"files": 1, "documents": documents, "rejected_records": 3}
+    return {"sources": [{"id": "s1", "pii": pii, "scale": scale}], "findings": findings}
 
 
 def _overlap_source(documents: int, exact: int, near: int) -> dict[str, Any]:
@@ -440,3 +442,10 @@ def test_repeated_findings_of_a_source_become_one_reason() -> None:
     reasons = reasons_for(_disclosure(findings), NO_OVERLAP, load_policy(), "commercial")
     assert [(r["source"], r["count"]) for r in reasons] == [("s1", 5), ("s2", 2)]
     assert "and 4 more such findings" in reasons[0]["message"] and "more such" not in reasons[1]["message"]
+
+
+def test_a_source_that_yields_no_document_needs_review() -> None:
+    reasons = reasons_for(_disclosure([], documents=0), NO_OVERLAP, load_policy(), "commercial")
+    assert [(r["code"], r["outcome"], r["source"]) for r in reasons] == [("ONB_NO_DOCUMENTS", "review", "s1")]
+    assert "3 record(s) read, none accepted" in reasons[0]["message"]
+    assert reasons_for(_disclosure([], documents=1), NO_OVERLAP, load_policy(), "commercial") == []
