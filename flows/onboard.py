@@ -122,7 +122,7 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
                    show_progress: bool = False) -> OnboardingResult:
     """Review CANDIDATE (a manifest, or one data file with `quick`) against the corpus catalog AGAINST."""
     from flows.audit import PiiOptions, run_audit
-    from provenance.dup_stage import DupOptions
+    from provenance.dup_stage import RATE_THRESHOLDS, DupOptions
 
     started = time.perf_counter()
     quick = quick or QuickSource()
@@ -139,6 +139,9 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
                          fix="choose another --out folder")
     if sample < 0:
         raise InputError("--sample must be 0 (every document) or more", where="--sample", fix="e.g. --sample 2000")
+    if threshold not in RATE_THRESHOLDS:
+        raise InputError(f"--threshold {threshold} is not one the duplicates stage reports", where="--threshold",
+                         fix=f"use one of {', '.join(map(str, RATE_THRESHOLDS))}")
 
     timings: dict[str, float] = {}
     mark = time.perf_counter()

@@ -28,8 +28,9 @@ from provenance.readers.single import CLI_FORMATS
               help="Judge licences for this use (default: the corpus audit's intended use).")
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False), default=None,
               help="Policy YAML overriding the defaults (`provenance onboard-policy` prints them).")
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True), default=0.8,
-              show_default=True, help="Jaccard similarity at which a candidate document counts as already present.")
+@click.option("--threshold", type=click.Choice(["0.7", "0.8", "0.9"]), default="0.8", show_default=True,
+              help="Jaccard similarity at which a candidate document counts as already present (and at which its "
+                   "own near duplicates are counted).")
 @click.option("--workers", type=click.IntRange(1), default=2, show_default=True, help="Files read in parallel.")
 @click.option("--allow-outside", is_flag=True, help="Allow manifest paths outside the manifest's folder.")
 @click.option("--progress/--no-progress", default=None, help="Steps and a progress bar on stderr (default: when a "
@@ -55,7 +56,7 @@ from provenance.readers.single import CLI_FORMATS
               help="Data file only: its record format (default: from the name).")
 @click.option("--name", default=None, help="Data file only: a name for the source.")
 def onboard(candidate: str, against: str, run: str | None, sample: int, seed: int, out_dir: str,
-            intended_use: str | None, policy_file: str | None, threshold: float, workers: int, allow_outside: bool,
+            intended_use: str | None, policy_file: str | None, threshold: str, workers: int, allow_outside: bool,
             progress: bool | None, license_: str | None, origin: str | None, publisher: str | None,
             jurisdiction: str | None, acquisition: str | None, evidence: str | None, consent: str | None,
             language: str | None, stage: str | None, text_field: str | None, fmt: str | None,
@@ -74,7 +75,8 @@ def onboard(candidate: str, against: str, run: str | None, sample: int, seed: in
                         acquisition=acquisition, evidence=evidence, consent=consent, language=language, stage=stage,
                         text_field=text_field, format=CLI_FORMATS[fmt] if fmt else None, name=name)
     result = run_onboarding(candidate, against, out=out_dir, run=run, sample=sample, seed=seed,
-                            intended_use=intended_use, policy_file=policy_file, threshold=threshold, workers=workers,
+                            intended_use=intended_use, policy_file=policy_file, threshold=float(threshold),
+                            workers=workers,
                             allow_outside=allow_outside, quick=quick,
                             show_progress=stderr_is_tty() if progress is None else progress)
     doc = result.document

@@ -245,3 +245,13 @@ def test_onboard_policy_prints_a_policy_that_loads(tmp_path) -> None:
     assert load_policy(tmp_path / "p.yaml") == load_policy()
     listing = run("onboard-policy", "--codes").stdout
     assert "LIC_NOT_COMMERCIAL" in listing and "by rate" in listing and "ignored" in listing
+
+
+def test_a_threshold_the_duplicates_stage_does_not_report_is_refused(corpus, tmp_path) -> None:
+    result = run("onboard", candidate(tmp_path, "x", "MIT"), "--against", corpus["db"], "--threshold", "0.75")
+    assert result.exit_code == 2 and "Invalid value for '--threshold'" in result.stderr
+    from flows.onboard import run_onboarding
+    from provenance.errors import InputError
+
+    with pytest.raises(InputError, match="--threshold 0.75 is not one the duplicates stage reports"):
+        run_onboarding(candidate(tmp_path, "y", "MIT"), corpus["db"], out=tmp_path / "o", threshold=0.75)
