@@ -109,10 +109,10 @@ def scan_files(batch: ScanBatch, source: Source, spec: ReadSpec, shard_dir: str,
 def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow_outside: bool = False,
                  max_record_mb: int = 16, show_progress: bool = False,
                  pii: PiiOptions = PiiOptions(), dup: DupOptions = DupOptions(),
-                 intended_use: str | None = None) -> dict[str, Any]:
+                 intended_use: str | None = None, base_dir: str | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     log = get_run_logger()
-    loaded = load_manifest(manifest_path, allow_outside=allow_outside)
+    loaded = load_manifest(manifest_path, allow_outside=allow_outside, base_dir=base_dir)
     if intended_use:
         loaded = loaded.with_intended_use(intended_use)
     sources = {s.id: s for s in loaded.manifest.sources}
@@ -215,12 +215,14 @@ class _progress:
 def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | Path = "out",
               stages: list[str] | None = None, workers: int = 2, allow_outside: bool = False,
               max_record_mb: int = 16, show_progress: bool = False, pii: PiiOptions | None = None,
-              dup: DupOptions | None = None, intended_use: str | None = None) -> AuditResult:
+              dup: DupOptions | None = None, intended_use: str | None = None,
+              base_dir: str | Path | None = None) -> AuditResult:
     """Validate inputs without starting Prefect, then run the flow with `workers` threads.
 
-    `intended_use` judges the manifest's licences for another use than its `dataset.intended_use` (onboarding).
+    `intended_use` judges the manifest's licences for another use than its `dataset.intended_use`, and `base_dir`
+    is the folder its paths are relative to instead of its own (both for onboarding).
     """
-    load_manifest(manifest, allow_outside=allow_outside)  # manifest errors exit before any work starts
+    load_manifest(manifest, allow_outside=allow_outside, base_dir=base_dir)  # errors exit before any work starts
     out_dir = Path(out).resolve()
     db_path = Path(db).resolve() if db else out_dir / "audit.duckdb"
     Catalog.open(db_path).close()  # a catalog in use or too new fails here, with its own message
@@ -229,7 +231,8 @@ def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | 
     runner = ThreadPoolTaskRunner(max_workers=workers)
     summary = audit_corpus.with_options(task_runner=runner)(
         str(Path(manifest).resolve()), str(db_path), str(out_dir), stages or available_stages(), allow_outside,
-        max_record_mb, show_progress, pii or PiiOptions(), dup or DupOptions(), intended_use)
+        max_record_mb, show_progress, pii or PiiOptions(), dup or DupOptions(), intended_use,
+        str(Path(base_dir).resolve()) if base_dir else None)
     return AuditResult(summary["run_id"], Path(summary["db"]), Path(summary["disclosure"]),
                        summary["findings_by_severity"], summary["documents"], summary["files_read"],
                        summary["files_reused"], summary["seconds"])

@@ -63,20 +63,23 @@ class OnboardingResult:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def quick_manifest(data_path: Path, out_dir: Path, quick: QuickSource, intended_use: str) -> Path:
+def quick_manifest(data_path: Path, out_dir: Path, quick: QuickSource, intended_use: str) -> tuple[Path, Path]:
     """Write OUT/candidate.manifest.yaml describing one data file (or a folder's files) from the options given;
-    what is not given stays `unknown` and becomes a finding, as in any manifest."""
+    what is not given stays `unknown` and becomes a finding, as in any manifest. Returns the manifest and the folder
+    its paths are read from: the data's own (so licence files are looked for next to the data, not in the folders
+    above it, and documents are named after the file alone)."""
     if not data_path.exists():
         raise InputError(f"no such file or folder: {data_path}", where=str(data_path),
                          fix="give a manifest (.yaml) or a data file (JSONL, JSON, CSV, TSV, Parquet, text, archive)")
     out_dir.mkdir(parents=True, exist_ok=True)
     target = data_path.resolve()
-    rel = Path(_relpath(target, out_dir.resolve())).as_posix()
+    base = target if target.is_dir() else target.parent
     stem = data_path.name.split(".")[0] or "candidate"
     source_id = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")[:64] or "candidate"
     source: dict[str, Any] = {
         "id": source_id, "name": quick.name or data_path.name, "stage": quick.stage or "pretraining",
-        "paths": [rel + ("/**/*" if target.is_dir() else "")],
+        # absolute, so that the written manifest also works on its own (`provenance audit … --allow-outside`)
+        "paths": [(target / "**" / "*").as_posix() if target.is_dir() else target.as_posix()],
     }
     if quick.format:
         source["format"] = quick.format
@@ -99,15 +102,9 @@ def quick_manifest(data_path: Path, out_dir: Path, quick: QuickSource, intended_
                 "sources": [source]}
     path = out_dir / "candidate.manifest.yaml"
     path.write_text("# Written by `provenance onboard` from the command line's options; edit it and pass it instead\n"
-                    "# of the data file to declare what the options do not cover.\n"
+                    "# of the data file (with --allow-outside) to declare what the options do not cover.\n"
                     + yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
-    return path
-
-
-def _relpath(target: Path, start: Path) -> str:
-    import os
-
-    return os.path.relpath(target, start)
+    return path, base
 
 
 def _step(show: bool, n: int, text: str) -> None:
@@ -165,13 +162,13 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
             raise InputError(f"--{quick.given()[0].replace('_', '-')} describes a data file; a manifest declares it "
                              "per source", where=str(candidate),
                              fix="set the field in the candidate manifest instead, or pass the data file itself")
-        manifest_path = candidate
+        manifest_path, base_dir = candidate, None
         loaded = load_manifest(manifest_path, allow_outside=allow_outside)
         kind = "manifest"
     else:
-        manifest_path = quick_manifest(candidate, out_dir, quick, use or "commercial")
-        loaded = load_manifest(manifest_path, allow_outside=True)
+        manifest_path, base_dir = quick_manifest(candidate, out_dir, quick, use or "commercial")
         allow_outside = True
+        loaded = load_manifest(manifest_path, allow_outside=allow_outside, base_dir=base_dir)
         kind = "file"
     use = use or loaded.manifest.dataset.intended_use
     lap("corpus_profile")
@@ -181,7 +178,7 @@ def run_onboarding(candidate: str | Path, against: str | Path, *, out: str | Pat
     audit = run_audit(manifest_path, db=candidate_db, out=out_dir / "candidate", stages=CANDIDATE_STAGES,
                       workers=workers, allow_outside=allow_outside, max_record_mb=max_record_mb,
                       show_progress=show_progress, pii=PiiOptions(sample=sample, seed=seed),
-                      dup=DupOptions(threshold=threshold, verify="estimate"), intended_use=use)
+                      dup=DupOptions(threshold=threshold, verify="estimate"), intended_use=use, base_dir=base_dir)
     disclosure = json.loads(audit.disclosure.read_text(encoding="utf-8"))
     lap("candidate_audit")
 

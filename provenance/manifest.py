@@ -281,8 +281,13 @@ ManifestYamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
-def load_manifest(path: str | Path, *, allow_outside: bool = False) -> LoadedManifest:
-    """Read, parse and validate a manifest file; raise ManifestError listing every problem."""
+def load_manifest(path: str | Path, *, allow_outside: bool = False, base_dir: str | Path | None = None
+                  ) -> LoadedManifest:
+    """Read, parse and validate a manifest file; raise ManifestError listing every problem.
+
+    Paths are relative to the manifest's folder, or to `base_dir` when given (a manifest written elsewhere for data
+    in another folder, as `provenance onboard` does for a single data file).
+    """
     path = Path(path)
     shown = str(path)
     try:
@@ -329,14 +334,15 @@ def load_manifest(path: str | Path, *, allow_outside: bool = False) -> LoadedMan
         issues += _issues_from_validation(e, data, lines)
     raw_sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     issues += _duplicate_id_issues(raw_sources, lines)
-    issues += _path_issues(raw_sources, path.parent.resolve(), allow_outside, lines)
+    base = Path(base_dir).resolve() if base_dir is not None else path.parent.resolve()
+    issues += _path_issues(raw_sources, base, allow_outside, lines)
     if issues:
         raise ManifestError(shown, issues)
     assert manifest is not None
     return LoadedManifest(
         manifest=manifest,
         path=path.resolve(),
-        base_dir=path.parent.resolve(),
+        base_dir=base,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
         allow_outside=allow_outside,
     )

@@ -255,3 +255,39 @@ def test_a_threshold_the_duplicates_stage_does_not_report_is_refused(corpus, tmp
 
     with pytest.raises(InputError, match="--threshold 0.75 is not one the duplicates stage reports"):
         run_onboarding(candidate(tmp_path, "y", "MIT"), corpus["db"], out=tmp_path / "o", threshold=0.75)
+
+
+MIT_TEXT = """MIT License
+
+Copyright (c) 2026 Offer Ltd
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated
+documentation files (the "Software"), to deal in the Software without restriction, including without limitation the
+rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit
+persons to whom the Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or substantial portions of the
+Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE
+WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.
+"""
+
+
+def test_a_data_file_is_read_from_its_own_folder_with_the_licence_beside_it(corpus, tmp_path) -> None:
+    # the quick case: a licence file next to the data is found (and contradicts the declared licence); the folders
+    # above it are not searched, and documents are named after the file alone
+    folder = tmp_path / "offer"
+    folder.mkdir()
+    (folder / "LICENSE").write_text(MIT_TEXT, encoding="utf-8")
+    (tmp_path / "README.md").write_text("Licensed under CC BY-NC-SA 4.0.\n", encoding="utf-8")  # one level up
+    with open(folder / "texts.jsonl", "w", encoding="utf-8") as f:
+        for text in new_text(12, seed=11):
+            f.write(json.dumps({"text": text}) + "\n")
+    result, doc, out = onboard(corpus, folder / "texts.jsonl", "o-quick", "--license", "Apache-2.0",
+                               "--acquisition", "open_licence", "--evidence", "LICENSE", "--consent", "not_applicable")
+    conflict = next(r for r in doc["reasons"] if r["code"] == "LIC_CONFLICT")
+    assert "MIT in LICENSE" in conflict["message"] and "CC-BY-NC" not in conflict["message"], conflict["message"]
+    report = json.loads((out / "candidate" / "disclosure.json").read_text(encoding="utf-8"))
+    assert [d["path"] for d in report["sources"][0]["license"]["detected_files"]] == ["LICENSE"]
+    assert doc["sources"][0]["scale"]["documents"] == 12 and result.exit_code == 1
