@@ -101,15 +101,10 @@ def onboard(candidate: str, against: str, run: str | None, sample: int, seed: in
 def onboard_policy(codes: bool) -> None:
     """Print the default onboarding policy (YAML) to copy and edit for `onboard --policy`."""
     from provenance.onboard_policy import default_policy_text, load_policy
-    from provenance.onboard_verdict import RATED_PII
 
     if not codes:
         click.echo(default_policy_text(), nl=False)
         return
     policy = load_policy()
     for code, spec in CODES.items():
-        outcome = "ignored" if code in policy.ignore else (
-            "by rate" if code in RATED_PII else "by share" if code == "DUP_ALREADY_PRESENT" else
-            f"{policy.no_derivatives.commercial}/{policy.no_derivatives.research}" if code == "LIC_NO_DERIVATIVES"
-            and code not in policy.outcomes else policy.outcome_of(code, spec.severity, "commercial"))
-        click.echo(f"{code:<34} {spec.severity:<9} {outcome:<16} {spec.clause}")
+        click.echo(f"{code:<34} {spec.severity:<9} {policy.rule(code, spec.severity):<16} {spec.clause}")

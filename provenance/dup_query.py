@@ -34,12 +34,13 @@ from provenance.findings import CODES, Finding
 from provenance.readers import StreamError, open_stream
 from provenance.readers.single import TEXT_FIELD_FIX, check_data_file, read_file_records
 from provenance.readers.fieldpath import MISSING, get, parse
-from provenance.readers.records import ReadSpec, Record
+from provenance.readers.records import Record
 from provenance.readers.streams import CHUNK
 
-__all__ = ["MATCH_SCHEMA", "ReadCounts", "ReportedItem", "check_removed", "cluster_table", "document_locations",
-           "duplicates_run", "is_manifest_path", "iter_file_documents", "keep_doc_ids", "match_against_run",
-           "overlap_report", "query_signatures", "read_reported", "run_documents"]
+__all__ = ["MATCH_SCHEMA", "ReadCounts", "ReportedItem", "banding", "check_removed", "check_signatures",
+           "cluster_table", "document_locations", "duplicates_run", "is_manifest_path", "iter_file_documents",
+           "keep_doc_ids", "match_against_run", "matched_documents", "overlap_report", "parquet_literal",
+           "query_signatures", "read_reported", "ready_connection", "rows_of", "run_documents"]
 
 MATCH_SCHEMA = pa.schema([
     ("qid", pa.int64()),          # the query document (its index, or the qid column given)
@@ -81,7 +82,7 @@ def duplicates_run(catalog: Catalog, run: str | None = None, *, completed: bool 
     return run
 
 
-def _check_signatures(catalog: Catalog, run_id: str) -> None:
+def check_signatures(catalog: Catalog, run_id: str) -> None:
     """Refuse a run whose signatures were made with another configuration: they would never match ours."""
     expected = DuplicateDetector(DedupConfig()).config_hash()
     rows = catalog.query("SELECT DISTINCT s.config_hash FROM files AS f JOIN stage_results AS s USING (version_id) "
@@ -133,7 +134,7 @@ def _as_query_table(texts_or_table: Sequence[str] | pa.Table) -> pa.Table:
     raise ValueError("a query table needs a `text` column, or `norm_hash` and `signature` columns")
 
 
-def _con(catalog: Catalog) -> Any:
+def ready_connection(catalog: Catalog) -> Any:
     """The catalog's connection, ready for register() and sql(): DuckDB 2.0 refuses both while a result of an
     earlier execute() (e.g. a fetchone() in Catalog.open) is unfinished."""
     catalog.con.complete()
@@ -142,14 +143,14 @@ def _con(catalog: Catalog) -> Any:
 
 @contextmanager
 def _registered(catalog: Catalog, name: str, table: pa.Table) -> Iterator[None]:
-    _con(catalog).register(name, table)
+    ready_connection(catalog).register(name, table)
     try:
         yield
     finally:
         catalog.con.unregister(name)
 
 
-def _banding(threshold: float, bands: int | None, rows: int | None) -> tuple[int, int]:
+def banding(threshold: float, bands: int | None, rows: int | None) -> tuple[int, int]:
     if not 0.0 < threshold < 1.0:
         raise InputError(f"threshold {threshold} is not between 0 and 1", where="--threshold",
                          fix="pass a Jaccard similarity such as 0.8")
@@ -177,17 +178,17 @@ def match_against_run(catalog: Catalog, run_id: str, texts_or_table: Sequence[st
     exact), every match, or with `best` only each query document's best (exact first, then highest Jaccard).
     Banding: `banding_for(threshold)` (16 × 8 at 0.8) unless bands and rows are given.
     """
-    bands, rows = _banding(threshold, bands, rows)
-    _check_signatures(catalog, run_id)
+    bands, rows = banding(threshold, bands, rows)
+    check_signatures(catalog, run_id)
     query = _as_query_table(texts_or_table)
     text, params = _match_sql(run_id, threshold, bands, rows, best)
     with _registered(catalog, "dup_query_docs", query):
-        out = _con(catalog).sql(text, params=params).to_arrow_table()
+        out = ready_connection(catalog).sql(text, params=params).to_arrow_table()
     schema = MATCH_SCHEMA.set(0, pa.field("qid", query.schema.field("qid").type))
     return out.cast(schema) if out.num_rows else schema.empty_table()
 
 
-def _rows(catalog: Catalog, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def rows_of(catalog: Catalog, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     cur = catalog.con.execute(query, params or {})
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
@@ -200,7 +201,7 @@ def document_locations(catalog: Catalog, doc_ids: Iterable[str],
     if not ids.num_rows:
         return {}
     with _registered(catalog, "dup_query_ids", ids):
-        rows = _rows(catalog, sql("dup_query_locations"), {"run_id": run_id})
+        rows = rows_of(catalog, sql("dup_query_locations"), {"run_id": run_id})
     return {r["doc_id"]: {"source_id": r["source_id"], "path": r["path"], "member": r["member"], "line": r["line"]}
             for r in rows}
 
@@ -346,8 +347,8 @@ def overlap_report(catalog: Catalog, run_id: str, new_input: str | Path, *, thre
     not deducted). A source at or above `present_share` present gets a DUP_ALREADY_PRESENT finding. `fmt` is a
     reader format and `text_field` a field path, both for a single data file (a manifest declares its own).
     """
-    bands, rows = _banding(threshold, bands, rows)
-    _check_signatures(catalog, run_id)
+    bands, rows = banding(threshold, bands, rows)
+    check_signatures(catalog, run_id)
     new_input = Path(new_input)
     kind = "manifest" if is_manifest_path(new_input) else "file"
     with tempfile.TemporaryDirectory(prefix="provenance-overlap-") as shard_dir:
@@ -403,29 +404,43 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
             "count": f.count, "message": f.message, "clause": spec.clause, "fix": spec.fix}
 
 
+@contextmanager
+def matched_documents(catalog: Catalog, run_id: str, docs_query: str, threshold: float, bands: int, rows: int
+                      ) -> Iterator[None]:
+    """While open: the temp view dup_query_docs (`docs_query`, a SELECT with qid, norm_hash, signature and any
+    columns the caller's SQL needs) and the temp table dup_query_matches (sql/dup_match.sql of those documents
+    against the run), both dropped on exit."""
+    con = ready_connection(catalog)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW dup_query_docs AS {docs_query}")
+    try:
+        text, params = _match_sql(run_id, threshold, bands, rows, False)
+        con.execute("CREATE OR REPLACE TEMP TABLE dup_query_matches AS " + text.rstrip().rstrip(";"), params)
+        yield
+    finally:
+        con.execute("DROP TABLE IF EXISTS dup_query_matches")
+        con.execute("DROP VIEW IF EXISTS dup_query_docs")
+
+
+def parquet_literal(path: str | Path) -> str:
+    """A file path as a SQL string literal (a view cannot take parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def _overlap_counts(catalog: Catalog, run_id: str, shards: list[tuple[str, str]], threshold: float, bands: int,
                     rows: int) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     if not shards:
         return {}, {}
-    con = _con(catalog)
     files = pa.table({"filename": [s for s, _ in shards], "source": [n for _, n in shards]})
-    # a view reads the shards where they are (a view cannot take parameters: the paths are written as literals)
-    paths = ", ".join("'" + s.replace("'", "''") + "'" for s, _ in shards)
-    con.register("dup_query_shards", files)
-    try:
-        con.execute("CREATE OR REPLACE TEMP VIEW dup_query_docs AS "
-                    "SELECT m.source, q.doc_id AS qid, q.norm_hash, q.signature "
-                    f"FROM read_parquet([{paths}], filename = true) AS q JOIN dup_query_shards AS m USING (filename)")
-        text, params = _match_sql(run_id, threshold, bands, rows, False)
-        con.execute("CREATE OR REPLACE TEMP TABLE dup_query_matches AS " + text.rstrip().rstrip(";"), params)
-        per_source = {r["source"]: r for r in _rows(catalog, sql("dup_query_overlap"))}
+    # a view reads the shards where they are
+    paths = ", ".join(parquet_literal(s) for s, _ in shards)
+    docs = ("SELECT m.source, q.doc_id AS qid, q.norm_hash, q.signature "
+            f"FROM read_parquet([{paths}], filename = true) AS q JOIN dup_query_shards AS m USING (filename)")
+    with _registered(catalog, "dup_query_shards", files), \
+            matched_documents(catalog, run_id, docs, threshold, bands, rows):
+        per_source = {r["source"]: r for r in rows_of(catalog, sql("dup_query_overlap"))}
         matched: dict[str, list[dict[str, Any]]] = {}
-        for r in _rows(catalog, sql("dup_query_overlap_sources")):
+        for r in rows_of(catalog, sql("dup_query_overlap_sources")):
             matched.setdefault(r.pop("source"), []).append(r)
-    finally:
-        con.execute("DROP TABLE IF EXISTS dup_query_matches")
-        con.execute("DROP VIEW IF EXISTS dup_query_docs")
-        con.unregister("dup_query_shards")
     return per_source, matched
 
 
@@ -508,12 +523,12 @@ def check_removed(catalog: Catalog, run_id: str, items: Sequence[ReportedItem], 
 
 def cluster_table(catalog: Catalog, run_id: str) -> pa.Table:
     """The run's clusters (run_id, cluster_id, cluster_size, representative, doc_id, source_id, path, member, line)."""
-    return _con(catalog).sql(sql("dup_query_clusters"), params={"run_id": run_id}).to_arrow_table()
+    return ready_connection(catalog).sql(sql("dup_query_clusters"), params={"run_id": run_id}).to_arrow_table()
 
 
 def keep_doc_ids(catalog: Catalog, run_id: str) -> Iterator[str]:
     """Doc ids to keep for training: one per cluster (its representative) and every document in no cluster."""
-    reader = _con(catalog).sql(sql("dup_query_keep"), params={"run_id": run_id}).to_arrow_reader(65536)
+    reader = ready_connection(catalog).sql(sql("dup_query_keep"), params={"run_id": run_id}).to_arrow_reader(65536)
     for batch in reader:
         yield from batch.column(0).to_pylist()
 

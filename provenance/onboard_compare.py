@@ -13,19 +13,31 @@ from pathlib import Path
 from typing import Any
 
 from provenance.catalog import Catalog, sql
-from provenance.diversity_stage import _languages_of, _shares, language_family, mix_indices
-from provenance.dup_query import _banding, _check_signatures, _con, _rows
+from provenance.diversity_stage import (
+    _languages_of,
+    _shares,
+    language_family,
+    mix_indices,
+    sources_by_language_modality,
+)
+from provenance.dup_query import (
+    banding,
+    check_signatures,
+    matched_documents,
+    parquet_literal,
+    ready_connection,
+    rows_of,
+)
 
 __all__ = ["candidate_overlap", "corpus_profile", "export_candidate", "what_it_adds"]
 
 
 def export_candidate(catalog: Catalog, run_id: str, parquet_path: str | Path) -> int:
     """Write the candidate run's documents with signatures, sizes and languages to Parquet; the row count."""
-    path = str(parquet_path).replace("'", "''")
-    con = _con(catalog)
     text = sql("onboard_candidate_docs").rstrip().rstrip(";")
-    con.execute(f"COPY ({text}) TO '{path}' (FORMAT parquet)", {"run_id": run_id})
-    return con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+    copied = ready_connection(catalog).execute(f"COPY ({text}) TO {parquet_literal(parquet_path)} (FORMAT parquet)",
+                                               {"run_id": run_id}).fetchall()
+    return copied[0][0]  # COPY answers with the number of rows written
 
 
 def corpus_profile(catalog: Catalog, run_id: str) -> dict[str, Any]:
@@ -54,19 +66,13 @@ def corpus_profile(catalog: Catalog, run_id: str) -> dict[str, Any]:
             if r["kind"] == "language":
                 per_source[r["source_id"]][r["key"]] = int(r["n"])
         families: dict[str, int] = defaultdict(int)
-        blocks = {}
-        for source_id, langs in per_source.items():
-            n = sum(langs.values())
-            blocks[source_id] = {"languages": _shares(langs, n)}
+        for langs in per_source.values():
             for lang, k in langs.items():
                 families[language_family(lang)] += k
         profile["languages"] = dict(families)
-        by_lm: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for source_id, d in declared.items():
-            for lang in _languages_of(d, blocks.get(source_id)):
-                by_lm[lang][d["modality"]].append(source_id)
-        profile["sources_by_language_and_modality"] = {lang: {m: sorted(v) for m, v in by_m.items()}
-                                                       for lang, by_m in by_lm.items()}
+        # the diversity stage's own rule for which languages a source counts for
+        blocks = {s: {"languages": _shares(langs, sum(langs.values()))} for s, langs in per_source.items()}
+        profile["sources_by_language_and_modality"] = sources_by_language_modality(declared, blocks)
     return profile
 
 
@@ -74,26 +80,18 @@ def candidate_overlap(catalog: Catalog, run_id: str, export: str | Path, thresho
                       ) -> dict[str, Any]:
     """Match the exported candidate documents against the corpus run: per candidate source the counts of
     onboard_overlap.sql with the corpus sources matched, and what the candidate adds by language and URL domain."""
-    bands, rows = _banding(threshold, None, None)
-    _check_signatures(catalog, run_id)
-    con = _con(catalog)
-    path = str(export).replace("'", "''")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW dup_query_docs AS SELECT * FROM read_parquet('{path}')")
-    try:
-        text = sql("dup_match").rstrip().rstrip(";")
-        con.execute("CREATE OR REPLACE TEMP TABLE dup_query_matches AS " + text,
-                    {"run_id": run_id, "bands": bands, "rows": rows, "threshold": threshold, "best": False})
-        per_source = {r.pop("source"): r for r in _rows(catalog, sql("onboard_overlap"))}
+    bands, rows = banding(threshold, None, None)
+    check_signatures(catalog, run_id)
+    docs = f"SELECT * FROM read_parquet({parquet_literal(export)})"
+    with matched_documents(catalog, run_id, docs, threshold, bands, rows):
+        per_source = {r.pop("source"): r for r in rows_of(catalog, sql("onboard_overlap"))}
         matched: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in _rows(catalog, sql("dup_query_overlap_sources")):
+        for r in rows_of(catalog, sql("dup_query_overlap_sources")):
             matched[r.pop("source")].append(r)
         languages: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for r in _rows(catalog, sql("onboard_adds_languages")):
+        for r in rows_of(catalog, sql("onboard_adds_languages")):
             languages[r["source"]][language_family(r["language"])] += r["documents"]
-        domains = _rows(catalog, sql("onboard_adds_domains"), {"run_id": run_id}) if _has_diversity(catalog) else []
-    finally:
-        con.execute("DROP TABLE IF EXISTS dup_query_matches")
-        con.execute("DROP VIEW IF EXISTS dup_query_docs")
+        domains = rows_of(catalog, sql("onboard_adds_domains"), {"run_id": run_id})
     for name, r in per_source.items():
         present = r["exact_present"] + r["near_present"]
         r["present"] = present
@@ -102,11 +100,6 @@ def candidate_overlap(catalog: Catalog, run_id: str, export: str | Path, thresho
         r["matches"] = matched.get(name, [])
         r["adds_languages"] = dict(sorted(languages.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0])))
     return {"threshold": threshold, "bands": bands, "rows": rows, "sources": per_source, "domains": domains}
-
-
-def _has_diversity(catalog: Catalog) -> bool:
-    return bool(catalog.con.execute("SELECT count(*) FROM information_schema.tables "
-                                    "WHERE table_name = 'diversity_documents'").fetchall()[0][0])
 
 
 def what_it_adds(corpus: dict[str, Any], candidate_sources: list[dict[str, Any]], overlap: dict[str, Any]

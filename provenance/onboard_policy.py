@@ -19,6 +19,8 @@ from provenance.findings import CODES, SEVERITIES
 
 Outcome = Literal["accept", "conditions", "review", "reject"]
 OUTCOMES: tuple[str, ...] = ("accept", "conditions", "review", "reject")
+RATED_PII = ("PII_NO_CONSENT", "PII_IN_ANONYMISED")  # judged by the sampled rate (`pii` below), unless in `outcomes`
+RATED_BY_SHARE = "DUP_ALREADY_PRESENT"                # judged by the share already in the corpus (`overlap`)
 VERDICT_NAMES = {"accept": "accept", "conditions": "accept with conditions", "review": "needs review",
                  "reject": "reject"}
 
@@ -90,6 +92,20 @@ class Policy(_Model):
             return self.outcomes[code]
         if code == "LIC_NO_DERIVATIVES":
             return getattr(self.no_derivatives, intended_use)
+        return self.by_severity[severity]
+
+    def rule(self, code: str, severity: str) -> str:
+        """How the verdict treats a code, in a word (for `provenance onboard-policy --codes`)."""
+        if code in self.ignore:
+            return "ignored"
+        if code in self.outcomes:
+            return self.outcomes[code]
+        if code in RATED_PII:
+            return "by rate"
+        if code == RATED_BY_SHARE:
+            return "by share"
+        if code == "LIC_NO_DERIVATIVES":
+            return f"{self.no_derivatives.commercial}/{self.no_derivatives.research}"
         return self.by_severity[severity]
 
     def recorded(self) -> dict[str, Any]:

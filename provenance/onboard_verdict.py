@@ -10,12 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from provenance.findings import CODES
-from provenance.onboard_policy import OUTCOMES, VERDICT_NAMES, Policy, outcome_rank
-from provenance.pii_stage import wilson_interval
+from provenance.onboard_policy import OUTCOMES, RATED_PII, VERDICT_NAMES, Policy, outcome_rank
 
 __all__ = ["decide", "reasons_for"]
-
-RATED_PII = ("PII_NO_CONSENT", "PII_IN_ANONYMISED")  # judged by the estimated rate (policy `pii`)
 
 
 def reasons_for(candidate: dict[str, Any], overlap: dict[str, Any], policy: Policy, intended_use: str
@@ -80,9 +77,9 @@ def _merge_repeats(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _pii_by_rate(block: dict[str, Any], policy: Policy, message: str) -> tuple[str, str]:
-    n, k = block.get("documents_scanned", 0), block.get("documents_with_pii", 0)
-    low, high = wilson_interval(k, n) if block.get("sampled") else (block.get("rate", 0.0), block.get("rate", 0.0))
-    rate = k / n if n else 0.0
+    # the PII stage's own figures: the rate, and its 95% Wilson interval when sampled (exact otherwise)
+    n, rate = block.get("documents_scanned", 0), block.get("rate", 0.0)
+    low, high = block["rate_ci95"] if block.get("sampled") else (rate, rate)
     limit = policy.pii.reject_at_rate
     estimate = (f"rate {rate:.2%} (95% interval {low:.2%}–{high:.2%}, {n:,} documents sampled)" if block.get("sampled")
                 else f"rate {rate:.2%} over all {n:,} documents")

@@ -13,6 +13,7 @@ from provenance.findings import CODES
 from provenance.onboard_compare import what_it_adds
 from provenance.onboard_policy import Policy, load_policy
 from provenance.onboard_report import build_onboarding, render_markdown
+from provenance.pii_stage import wilson_interval
 from provenance.onboard_verdict import decide, reasons_for
 
 
@@ -124,8 +125,12 @@ def _finding(code: str, source: str | None = "s1", count: int | None = 1) -> dic
 
 
 def _pii_block(scanned: int, with_pii: int, sampled: bool = True) -> dict[str, Any]:
-    return {"documents": scanned * 10 if sampled else scanned, "documents_scanned": scanned, "sampled": sampled,
-            "documents_with_pii": with_pii, "rate": round(with_pii / scanned, 6), "consent_basis": "unknown"}
+    """Shaped as pii_stage.pii_summary writes it: the 95% interval only when sampled."""
+    block = {"documents": scanned * 10 if sampled else scanned, "documents_scanned": scanned, "sampled": sampled,
+             "documents_with_pii": with_pii, "rate": round(with_pii / scanned, 6), "consent_basis": "unknown"}
+    if sampled:
+        block["rate_ci95"] = list(wilson_interval(with_pii, scanned))
+    return block
 
 
 def _disclosure(findings: list[dict[str, Any]], pii: dict[str, Any] | None = None,
