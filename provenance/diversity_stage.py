@@ -48,14 +48,14 @@ def diversity_summary(catalog: Catalog, run_id: str) -> dict[str, Any]:
         g = groups[source_id]
         t = terms.get(source_id, {})
         n = d["documents"]
-        languages = _shares(g["language"], n)
+        languages = count_shares(g["language"], n)
         sources[source_id] = {
             "status": "ok",
             "documents": n,
             "languages": languages,
             "languages_declared": declared.get(source_id, {}).get("languages", []),
             "language_check": _language_check(declared.get(source_id, {}).get("languages", []), languages),
-            "scripts": _shares(g["script"], sum(g["script"].values()), key="letters"),
+            "scripts": count_shares(g["script"], sum(g["script"].values()), key="letters"),
             "length": {
                 "unit": "characters",
                 "mean": round(d["mean_chars"], 2),
@@ -82,7 +82,7 @@ def diversity_summary(catalog: Catalog, run_id: str) -> dict[str, Any]:
             all_languages[lang] += v["documents"]
     corpus = {
         "status": "ok" if sources else "not_run",
-        "languages": _shares(dict(all_languages), sum(documents.values())),
+        "languages": count_shares(dict(all_languages), sum(documents.values())),
         "source_mix": {"documents": mix_indices(list(documents.values())), "bytes": mix_indices(list(size.values()))},
         "type_token_ratio": _round(corpus_terms.get("type_token_ratio")),
         "entropy": _round(corpus_terms.get("entropy")),
@@ -106,7 +106,7 @@ def mix_indices(sizes: list[int]) -> dict[str, Any]:
             "gini_simpson": round(1 - sum(x * x for x in p), 4)}
 
 
-def _languages_of(declared: dict[str, Any], block: dict[str, Any] | None) -> list[str]:
+def languages_of(declared: dict[str, Any], block: dict[str, Any] | None) -> list[str]:
     """The languages a source counts for: declared ones, else the detected ones holding ≥ 20% of its documents."""
     langs = [language_family(x) for x in declared.get("languages", [])]
     if not langs and block:
@@ -119,7 +119,7 @@ def sources_by_language_modality(declared: dict[str, dict[str, Any]],
                                  sources: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for source_id, d in declared.items():
-        for lang in _languages_of(d, sources.get(source_id)):
+        for lang in languages_of(d, sources.get(source_id)):
             out[lang][d["modality"]].append(source_id)
     return {lang: {m: sorted(v) for m, v in sorted(by_mod.items())} for lang, by_mod in sorted(out.items())}
 
@@ -149,7 +149,7 @@ def _distinct_bigrams(catalog: Catalog, run_id: str) -> dict[str, float]:
     return {s: hll.count(r) for s, r in merged.items()}
 
 
-def _shares(counts: dict[str, int], total: int, key: str = "documents") -> dict[str, dict[str, Any]]:
+def count_shares(counts: dict[str, int], total: int, key: str = "documents") -> dict[str, dict[str, Any]]:
     return {k: {key: v, "share": round(v / total, 4) if total else 0.0}
             for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
 

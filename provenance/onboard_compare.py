@@ -14,8 +14,8 @@ from typing import Any
 
 from provenance.catalog import Catalog, sql
 from provenance.diversity_stage import (
-    _languages_of,
-    _shares,
+    languages_of,
+    count_shares,
     language_family,
     mix_indices,
     sources_by_language_modality,
@@ -71,7 +71,7 @@ def corpus_profile(catalog: Catalog, run_id: str) -> dict[str, Any]:
                 families[language_family(lang)] += k
         profile["languages"] = dict(families)
         # the diversity stage's own rule for which languages a source counts for
-        blocks = {s: {"languages": _shares(langs, sum(langs.values()))} for s, langs in per_source.items()}
+        blocks = {s: {"languages": count_shares(langs, sum(langs.values()))} for s, langs in per_source.items()}
         profile["sources_by_language_and_modality"] = sources_by_language_modality(declared, blocks)
     return profile
 
@@ -176,7 +176,7 @@ def _second_sources(corpus: dict[str, Any], candidate_sources: list[dict[str, An
             continue  # a source that adds nothing gives no language a new source
         block = c.get("diversity") if isinstance(c.get("diversity"), dict) and c["diversity"].get("status") == "ok" \
             else None
-        for lang in _languages_of({"languages": c.get("languages_declared") or []}, block):
+        for lang in languages_of({"languages": c.get("languages_declared") or []}, block):
             have = existing.get(lang, {}).get(c["modality"], [])
             n = len(have)
             rows.append({"language": lang, "modality": c["modality"], "source": c["id"], "corpus_sources": have,
