@@ -14,6 +14,7 @@ from typing import Any
 from provenance import __version__
 from provenance import findings_zh as zh
 from provenance.onboard_policy import Policy
+from provenance.render_md import plain_table
 
 __all__ = ["ONBOARDING_VERSION", "build_onboarding", "render_markdown", "write_onboarding"]
 
@@ -175,16 +176,6 @@ T = {
 }
 
 
-def _cell(value: Any) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
-    return out + [""]
-
-
 def _mb(n: int) -> str:
     return f"{n / 1e6:,.2f}"
 
@@ -204,7 +195,7 @@ def render_markdown(doc: dict[str, Any], lang: str) -> str:
     lines += [f"## {t['reasons']}", ""]
     if doc["reasons"]:
         # Chinese: the code's meaning and next step in Chinese (findings_zh), the measured detail as written
-        lines += _table(t["h_reason"], [[t[r["outcome"]], f"`{r['code']}`", r["clause"], r["source"] or "",
+        lines += plain_table(t["h_reason"], [[t[r["outcome"]], f"`{r['code']}`", r["clause"], r["source"] or "",
                                          r["message"] if lang == "en" else f"{zh.title(r['code'], 'zh')}（{r['message']}）",
                                          r["fix"] if lang == "en" else zh.fix(r["code"], "zh")]
                                         for r in doc["reasons"]])
@@ -224,13 +215,13 @@ def render_markdown(doc: dict[str, Any], lang: str) -> str:
     rows.append([f"**{t['total']}**", f"{a['documents']:,}", f"{a['present']:,}",
                  f"{1 - a['adds_share']:.1%}" if a["documents"] else "", f"{a['adds_documents']:,}",
                  _mb(a["adds_bytes"]), f"{a['adds_documents'] - a['adds_deduplicated']:,}"])
-    lines += _table(t["h_adds"], rows)
+    lines += plain_table(t["h_adds"], rows)
 
     lines += [f"### {t['languages']}", ""]
     if a["languages"]["status"] != "ok":
         lines += [f"{t['not_run']}: {a['languages']['reason']}", ""]
     elif a["languages"]["rows"]:
-        lines += _table(t["h_lang"], [[r["language"], f"{r['corpus_documents']:,}", f"{r['adds_documents']:,}",
+        lines += plain_table(t["h_lang"], [[r["language"], f"{r['corpus_documents']:,}", f"{r['adds_documents']:,}",
                                        f"{r['share_before']:.1%} → {r['share_after']:.1%}", t["change"][r["change"]]]
                                       for r in a["languages"]["rows"]])
     else:
@@ -239,7 +230,7 @@ def render_markdown(doc: dict[str, Any], lang: str) -> str:
     if a["second_sources"]["status"] != "ok":
         lines += [f"{t['not_run']}: {a['second_sources']['reason']}", ""]
     elif a["second_sources"]["rows"]:
-        lines += _table(t["h_second"], [[r["language"], r["modality"], r["source"],
+        lines += plain_table(t["h_second"], [[r["language"], r["modality"], r["source"],
                                          ", ".join(r["corpus_sources"]) or t["none"], t["gives"][r["gives"]]]
                                         for r in a["second_sources"]["rows"]])
     else:
@@ -250,7 +241,7 @@ def render_markdown(doc: dict[str, Any], lang: str) -> str:
     for basis in ("documents", "bytes"):
         for index in ("sources", "shannon", "evenness", "gini_simpson"):
             mix_rows.append([f"{index} ({basis})", mix["before"][basis][index], mix["after"][basis][index]])
-    lines += _table(t["h_mix"], mix_rows)
+    lines += plain_table(t["h_mix"], mix_rows)
     new_domains = [d for d in a["domains"] if d["new"]][:10]
     lines += [f"### {t['domains']}", "",
               ", ".join(f"{d['domain']} ({d['documents']:,})" for d in new_domains) or t["no_domains"], ""]
