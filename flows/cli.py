@@ -166,6 +166,7 @@ def stages() -> None:
 
 import flows.dup_cli  # noqa: E402,F401  (near-dups, overlap, check-removed, clusters)
 import flows.onboard_cli  # noqa: E402,F401  (onboard, onboard-policy)
+import provenance.review_cli  # noqa: E402,F401  (sample, sample ingest)
 
 
 def main() -> None:
