@@ -167,6 +167,7 @@ def stages() -> None:
 import flows.dup_cli  # noqa: E402,F401  (near-dups, overlap, check-removed, clusters)
 import flows.onboard_cli  # noqa: E402,F401  (onboard, onboard-policy)
 import provenance.review_cli  # noqa: E402,F401  (sample, sample ingest)
+import provenance.diff_cli  # noqa: E402,F401  (diff, trend)
 
 
 def main() -> None:
