@@ -25,13 +25,14 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 import detectors
 from detectors.base import DetectorConfig, config_hash
 from provenance.catalog import Catalog
-from provenance.disclosure import build_disclosure, write_disclosure
 from provenance.diversity_stage import diversity_findings, diversity_summary
 from provenance.dup_stage import DupOptions, run_duplicates_stage
 from provenance.errors import InputError
 from provenance.license_stage import run_license_stage, write_attribution
 from provenance.manifest import Source, load_manifest
 from provenance.pii_stage import pii_findings, pii_key, pii_summary
+from provenance.report_model import build_report
+from provenance.report_write import write_report
 from provenance.planning import ScanBatch, plan_audit
 from provenance.readers import ReadSpec
 from provenance.scan import ScanUnitResult, read_spec, scan_unit
@@ -165,8 +166,8 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
             summaries["diversity"] = diversity_summary(catalog, run_id)
             catalog.add_findings(run_id, diversity_findings(summaries["diversity"]))
         catalog.finish_run(run_id, "completed")
-        document = build_disclosure(catalog, run_id, summaries)
-        disclosure = write_disclosure(document, out_dir)
+        document = build_report(catalog, run_id, summaries)
+        disclosure = write_report(document, out_dir)["disclosure.json"]
         if "license" in stages:
             write_attribution(loaded, [s["license"] | {"source_id": s["id"]} for s in document["sources"]], out_dir)
         else:

@@ -58,6 +58,8 @@ def audit(manifest_file: str, db: str | None, out_dir: str, stages: str, workers
     click.echo(f"findings: {counts}")
     click.echo(f"catalog:    {result.db}")
     click.echo(f"disclosure: {result.disclosure}")
+    click.echo(f"report:     {result.disclosure.with_name('disclosure.html')} "
+               "(also disclosure.zh.md, disclosure.en.md, findings.csv, eu-ai-act-summary.*.md)")
     sys.exit(exit_code_for(result.findings_by_severity, fail_on))
 
 
@@ -166,8 +168,9 @@ def stages() -> None:
 
 import flows.dup_cli  # noqa: E402,F401  (near-dups, overlap, check-removed, clusters)
 import flows.onboard_cli  # noqa: E402,F401  (onboard, onboard-policy)
-import provenance.review_cli  # noqa: E402,F401  (sample, sample ingest)
 import provenance.diff_cli  # noqa: E402,F401  (diff, trend)
+import provenance.review_cli  # noqa: E402,F401  (sample, sample ingest)
+import provenance.report_cli  # noqa: E402,F401  (report)
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
-"""The disclosure document (disclosure.json), built only from the catalog.
+"""The core of the disclosure document (disclosure.json), built only from the catalog.
 
-Version 1 holds the run, the dataset as declared, each source's declared provenance and computed scale, totals per
-training stage, and the findings. Later stages add sections; a section whose stage did not run is absent, and
-`run.stages` says which ran.
+This holds the run, the dataset as declared, each source's declared provenance, computed scale and stage results,
+totals per training stage, and the findings. provenance.report_model adds the report's own sections on top (the
+report model, version 2); `run.stages` says which stages ran, and a stage that did not run gives `not_run`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from provenance.catalog import Catalog, sql
@@ -196,12 +195,3 @@ def _declared_dataset(run: dict[str, Any]) -> dict[str, Any]:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def write_disclosure(document: dict[str, Any], out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "disclosure.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)  # readers never see a half-written report
-    return path

@@ -165,3 +165,50 @@ def test_csv_counts_agree_with_the_csv_module_too(audit) -> None:
         n = sum(1 for row in csv.reader(f) if row) - 1
     rows = [r for r in _rows(audit.db, audit.run_id) if r["path"].endswith("waimai_10k.csv")]
     assert rows[0]["records_ok"] + rows[0]["records_rejected"] == n
+
+
+# -- the disclosure report of the 15 shared corpora: a filing annex, the same figures in every rendering ---------
+
+def test_report_is_a_complete_annex(audit) -> None:
+    """Every section is filled or says why not; the model validates; the checklist's evidence names its figures."""
+    import jsonschema
+
+    from provenance.report_model import load_schema
+
+    out = audit.disclosure.parent
+    model = json.loads(audit.disclosure.read_text(encoding="utf-8"))
+    errors = [e.message for e in jsonschema.Draft202012Validator(load_schema()).iter_errors(model)]
+    assert not errors, errors[:3]
+    assert len(model["sources"]) == 15
+    for s in model["sources"]:
+        assert s["scale"]["documents"] > 0, s["id"]
+        assert s["pii"]["status"] in ("none_found", "covered", "not_covered"), s["id"]
+        assert s["duplicates"]["status"] == "ok" and s["diversity"]["status"] == "ok", s["id"]
+        assert s["license"]["status"] != "not run" and s["type"]["languages_detected"], s["id"]
+        assert s["scale"]["tokens_method"] == "counted"
+    assert model["scale"]["eu_size_band"]["text"] == "<1B"
+    assert {c["status"] for c in model["checklist"]} <= {"met", "not_met", "not_evidenced", "not_applicable"}
+    assert not [c for c in model["checklist"] if "did not run" in c["evidence"]["en"]]  # every stage ran
+    for name in ("disclosure.en.md", "disclosure.zh.md"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "did not run in this audit" not in text and "本次审计未运行" not in text
+    assert (out / "eu-ai-act-summary.en.md").stat().st_size > 0 and (out / "disclosure.html").stat().st_size > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_figures_agree_across_json_markdown_and_html(audit, lang) -> None:
+    from provenance.report_layout import Fmt
+    from tests.report_tables import expected_pii_cells, expected_scale_row, html_rows, markdown_rows
+
+    out = audit.disclosure.parent
+    model = json.loads(audit.disclosure.read_text(encoding="utf-8"))
+    md = (out / f"disclosure.{lang}.md").read_text(encoding="utf-8")
+    html = (out / "disclosure.html").read_text(encoding="utf-8")
+    f = Fmt(lang)
+    for s in model["sources"]:
+        for section, expected, cells in ((f"scale-{s['stage']}", expected_scale_row(s, f), slice(None)),
+                                         (f"pii-{s['stage']}", expected_pii_cells(s, f), slice(2, 5))):
+            assert markdown_rows(md, section)[s["id"]][cells] == html_rows(html, lang, section)[s["id"]][cells] \
+                == expected, (section, s["id"])
+    total = f.n(model["totals"]["all"]["tokens_estimated"])
+    assert total in md and total in html
