@@ -303,3 +303,39 @@ def test_figures_agree_between_json_markdown_and_html(full, lang) -> None:
         label = f.t(item["status"])
         assert md_check[item["requirement"][lang]][-1].endswith(label)
         assert html_check[item["requirement"][lang]][-1].endswith(label)
+
+
+# -- the real report in headless Chromium ----------------------------------------------------------------------
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_real_report_renders_in_chromium(full, lang, tmp_path) -> None:
+    """The audit's disclosure.html opened in Debian's headless Chromium: the selected language shows with its
+    section headings, the other is hidden, every chart is drawn with one mark per value, the screenshot has ink."""
+    import os
+    import re
+
+    from provenance.report_layout import LABELS
+    from tests.chromium import chromium_or_skip, dump_dom, png_is_not_blank, screenshot
+
+    chromium_or_skip()
+    html = full["out"] / "disclosure.html"
+    dom = dump_dom(html, f"#{lang}")
+    other = "en" if lang == "zh" else "zh"
+    shown = re.search(rf'<article lang="{lang}"[^>]*>.*?</article>', dom, re.S).group(0)
+    hidden = re.search(rf'<article lang="{other}"[^>]*>', dom).group(0)
+    assert " hidden" not in shown.split(">", 1)[0] and " hidden" in hidden
+    i = 1 if lang == "zh" else 0
+    for key in ("s_checklist", "s_sources", "s_scale", "s_type", "s_quality", "s_pii", "s_method"):
+        assert re.search(rf"<h2>{re.escape(LABELS[key][i])}</h2>", shown), key
+    svgs = re.findall(r"<svg\b.*?</svg>", shown, re.S)
+    assert len(svgs) >= 6  # source mix, scale, languages, near-duplicates, lengths, use classes, PII
+    n_sources = len(full["model"]["sources"])
+    pii = next(s for s in svgs if 'data-chart-id="pii-rate"' in s.split(">", 1)[0])
+    assert len(re.findall(r'class="mark"', pii)) == n_sources
+    png = screenshot(html, tmp_path / f"disclosure-{lang}.png", f"#{lang}", width=1280, height=3000)
+    assert png_is_not_blank(png)
+    keep = os.environ.get("PROVENANCE_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        (Path(keep) / f"real-{png.name}").write_bytes(png.read_bytes())
