@@ -170,6 +170,16 @@ def _csp_hash(script: str) -> Markup:
     return Markup(f"'sha256-{digest}'")
 
 
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _inline(text: object) -> Markup:
+    """Text with its `inline code` spans (commands, manifest keys) as <code>, everything escaped: the same
+    convention the Markdown rendering shows as code."""
+    escaped = str(Markup.escape(text))
+    return Markup(_INLINE_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped))
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -181,6 +191,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["csp_hash"] = _csp_hash
+    env.filters["inline"] = _inline
     return env
 
 

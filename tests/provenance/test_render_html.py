@@ -315,3 +315,11 @@ def test_blank_png_is_recognised(tmp_path: Path) -> None:
     blank = tmp_path / "blank.png"
     Image.new("RGB", (200, 100), "white").save(blank)
     assert not png_is_not_blank(blank)
+
+
+def test_inline_code_spans_become_code_elements_and_stay_escaped() -> None:
+    doc = Document(lang="en", title="T", subtitle="S", summary=[], sections=[
+        Section("s", "Section", [Para("run `provenance sample --db <db>` then <b>stop</b>")])])
+    page = render_html({"en": doc})
+    assert "<code>provenance sample --db &lt;db&gt;</code>" in page
+    assert "&lt;b&gt;stop&lt;/b&gt;" in page and "<b>stop</b>" not in page
