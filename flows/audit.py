@@ -24,6 +24,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 
 import detectors
 from detectors.base import DetectorConfig, config_hash
+from provenance.annotation_stage import run_annotation_checks
 from provenance.catalog import Catalog
 from provenance.diversity_stage import diversity_findings, diversity_summary
 from provenance.dup_stage import DupOptions, run_duplicates_stage
@@ -155,6 +156,8 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         catalog.add_findings(run_id, scan_findings(catalog, run_id))
         if "license" in stages:
             catalog.add_findings(run_id, run_license_stage(catalog, loaded, run_id, notices_ran="notices" in stages))
+            # annotation checks read declared files, as the licence stage does: they run with it, not as a stage
+            catalog.add_findings(run_id, run_annotation_checks(catalog, loaded, run_id))
         summaries: dict[str, Any] = {}  # computed once, for the findings and the disclosure
         if "pii" in stages:
             summaries["pii"] = pii_summary(catalog, run_id)

@@ -262,10 +262,39 @@ def _annotation_rules(m: dict[str, Any]) -> tuple[str, str, str]:
 @rule("annotation_checks", "Final Art. 8; TC260-003 5.3", "Sampling checks of annotation accuracy",
       "对标注质量进行抽样核验")
 def _annotation_checks(m: dict[str, Any]) -> tuple[str, str, str]:
-    if m["annotation"]["status"] == "none_declared":
+    a = m["annotation"]
+    if a["status"] == "none_declared":
         return "not_applicable", "no annotated source", "无标注数据"
-    return "not_evidenced", "no annotation check results recorded; keep the spot-check records with the rules", \
-        "未记录标注抽检结果；请与标注规则一并留存抽检记录"
+    if not _ran(m, "license"):
+        return _not_run("license")  # the check files are read with the licence stage
+    c = a["accuracy_checks"]
+    threshold = c.get("threshold", 0.9)
+    low = [f"{r['source']} ({f['file']})" for r in a["sources"] for f in r["checks"]
+           if f.get("ci95") and f["ci95"][1] < threshold]
+    unread = [f"{r['source']} ({f['file']})" for r in a["sources"] for f in r["checks"] if f.get("error")]
+    figures_en = figures_zh = ""
+    if c["items"]:
+        ci = c["ci95"]
+        kappa = f"{c['min_kappa']:.3f}" if c.get("min_kappa") is not None else "—"
+        figures_en = (f"{c['items']:,} items checked in {c['files']} files; agreement {c['agreement']:.1%} "
+                      f"(95% CI {ci[0]:.1%}–{ci[1]:.1%}), lowest kappa {kappa}")
+        figures_zh = (f"{c['files']} 个抽检文件共核验 {c['items']:,} 条；一致率 {c['agreement']:.1%}"
+                      f"（95% 置信区间 {ci[0]:.1%}–{ci[1]:.1%}），最低 Kappa 系数 {kappa}")
+    if c["sources_without_checks"] or unread:
+        gaps_en = "; ".join(x for x in (
+            f"no usable check results for: {_ids(c['sources_without_checks'])}" if c["sources_without_checks"] else "",
+            f"unreadable: {', '.join(unread)}" if unread else "",
+            f"below {threshold:.0%} even at the interval's upper end: {', '.join(low)}" if low else "") if x)
+        gaps_zh = "；".join(x for x in (
+            f"以下来源无可用的抽检结果：{_ids(c['sources_without_checks'])}" if c["sources_without_checks"] else "",
+            f"无法读取：{', '.join(unread)}" if unread else "",
+            f"一致率区间上限仍低于 {threshold:.0%}：{', '.join(low)}" if low else "") if x)
+        return "not_evidenced", "; ".join(x for x in (figures_en, gaps_en) if x), \
+            "；".join(x for x in (figures_zh, gaps_zh) if x)
+    if low:
+        return "not_met", f"{figures_en}; agreement below {threshold:.0%} even at the interval's upper end: " \
+            f"{', '.join(low)}", f"{figures_zh}；一致率区间上限仍低于 {threshold:.0%}：{', '.join(low)}"
+    return "met", figures_en, figures_zh
 
 
 @rule("review_sample", "TC260-003 9.2", "Manual review sample of ≥ 4,000 items with a pass rate ≥ 96%",

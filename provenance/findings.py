@@ -34,6 +34,7 @@ _MODEL = "Final Art. 7(1); TC260-003 §6"
 _PI = "Final Art. 7(3); Draft Art. 7(3); TC260-003 5.2 c"
 _TYPE = "Final Art. 19; Draft Art. 17 (data type); TC260-003 5.1 b"
 _DIVERSITY = "TC260-003 5.1 b; Final Art. 7(4); Draft Art. 4(2)"
+_ANNOTATION = "Final Art. 8; TC260-003 5.3"
 
 CODES: dict[str, Code] = {c.code: c for c in [
     Code("SCAN_NO_FILES", "scan", "high", _SOURCE, "a declared path matches no files",
@@ -144,6 +145,17 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "or state why one suffices"),
     Code("PII_FOUND", "pii", "info", _PI, "personal information found; the declared basis covers it",
          "keep the consent evidence with the dataset; consider removing identifiers the model does not need"),
+    # annotation quality checks (run with the licence stage; provenance/annotation_stage.py)
+    Code("ANN_CHECK_UNREADABLE", "annotation", "high", _ANNOTATION,
+         "an annotation check file cannot be read or holds no usable row",
+         "fix the file or `annotation.checks[].file` in the manifest; the columns must match `item_field`, "
+         "`label_field` and `check_field`, and labels must be class names, not free text"),
+    Code("ANN_LOW_AGREEMENT", "annotation", "medium", _ANNOTATION,
+         "annotation checks show low accuracy: the checkers disagree with too many labels",
+         "review the annotation rules and the disputed items, correct the labels and check a new sample"),
+    Code("ANN_NO_CHECKS", "annotation", "low", _ANNOTATION,
+         "a source declares annotation but no results of checking it",
+         "check a sample of the labels and declare the results under `annotation.checks`"),
     # onboarding review (`provenance onboard`)
     Code("ONB_NO_DOCUMENTS", "onboarding", "high", _SOURCE, "a candidate source yielded no document to review",
          "check the source's paths, `format:` and `text_field:` (`provenance manifest validate`), then review again"),

@@ -61,6 +61,10 @@ TITLES_ZH: dict[str, str] = {
     "LANG_MISMATCH": "来源中发现的语言与所声明的语言不一致",
     "DIV_SINGLE_SOURCE": "语料中某一语言和模态的数据仅来自单一来源",
     "PII_FOUND": "发现个人信息；所声明的依据涵盖该信息",
+    # annotation quality checks
+    "ANN_CHECK_UNREADABLE": "标注抽检文件无法读取或没有可用的行",
+    "ANN_LOW_AGREEMENT": "标注抽检显示准确率偏低：核验人员与过多标注结果不一致",
+    "ANN_NO_CHECKS": "来源声明了标注，但没有标注质量核验的结果",
     "ONB_NO_DOCUMENTS": "候选来源未产生可供评审的文档",
 }
 
@@ -116,6 +120,10 @@ FIXES_ZH: dict[str, str] = {
     "LANG_MISMATCH": "更正清单中的 `language:`，或查明内容与声明不符的原因",
     "DIV_SINGLE_SOURCE": "为其增加第二个来源（TC260-003 5.1 b 要求每种语言和模态有多个来源），或说明为何单一来源已足够",
     "PII_FOUND": "将同意的证明材料与数据集一并保存；考虑删除模型不需要的标识符",
+    # annotation quality checks
+    "ANN_CHECK_UNREADABLE": "修复该文件或清单中的 `annotation.checks[].file`；列名须与 `item_field`、`label_field` 和 `check_field` 一致，标签须为类别名称而非自由文本",
+    "ANN_LOW_AGREEMENT": "复查标注规则和存在分歧的条目，更正标注并重新抽样核验",
+    "ANN_NO_CHECKS": "对标注结果抽样核验，并在 `annotation.checks` 下声明核验结果",
     "ONB_NO_DOCUMENTS": "检查该来源的路径、`format:` 和 `text_field:`（`provenance manifest validate`），然后重新评审",
 }
 

@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -161,11 +162,60 @@ class PersonalInformation(_Model):
     evidence: str | None = None
 
 
+CheckKind = Literal["spot_check", "double_annotation"]
+CHECK_FILE_SUFFIXES = (".csv", ".tsv", ".tab", ".jsonl", ".ndjson")
+
+
+class AnnotationCheck(_Model):
+    """A file of annotation checks (Art. 8 sampling checks): one row per item, the annotator's label and the
+    checker's label, and optionally a second annotator's label. Read by provenance/annotation_stage.py."""
+
+    file: str = Field(description="CSV, TSV or JSONL file of the check, one row per item, relative to the manifest")
+    item_field: str = Field("item", min_length=1, description="column or key of the item id")
+    label_field: str = Field("label", min_length=1, description="the annotator's label")
+    check_field: str = Field("check_label", min_length=1,
+                             description="the checker's label (for a double annotation: the adjudicated label)")
+    kind: CheckKind = "spot_check"
+    second_label_field: str | None = Field(
+        None, min_length=1, validate_default=True,
+        description="a second annotator's label of the same item, for inter-annotator agreement "
+        "(required with kind double_annotation)")
+
+    @field_validator("file")
+    @classmethod
+    def _check_file_format(cls, v: str) -> str:
+        # the stage reads rows of fields; a Parquet or JSON document would need a reader it does not have
+        if not v.lower().endswith(CHECK_FILE_SUFFIXES):
+            raise ValueError(f"'{v}' is not a CSV, TSV or JSONL file (it must end in {', '.join(CHECK_FILE_SUFFIXES)})")
+        return v
+
+    @field_validator("check_field", "second_label_field")
+    @classmethod
+    def _distinct_fields(cls, v: str | None, info: ValidationInfo) -> str | None:
+        # comparing a column with itself would report a perfect agreement that checks nothing
+        if v is not None and v == info.data.get("label_field"):
+            raise ValueError(f"'{v}' is also the `label_field`: the labels would be compared with themselves")
+        if v is None and info.field_name == "second_label_field" and info.data.get("kind") == "double_annotation":
+            raise ValueError("a double annotation needs the second annotator's label column")
+        return v
+
+
 class Annotation(_Model):
     type: str | None = None
     rules_document: str | None = None
     annotated_count: int | None = Field(None, ge=0)
     vendor: str | None = None
+    checks: list[AnnotationCheck] = Field(default_factory=list,
+                                          description="annotation check files (a list, or one mapping)")
+
+    @field_validator("checks", mode="before",
+                     json_schema_input_type=list[AnnotationCheck] | AnnotationCheck | None)
+    @classmethod
+    def _one_check(cls, v: Any) -> Any:
+        # one check file is usually written as a mapping; an empty `checks:` means none
+        if v is None:
+            return []
+        return [v] if isinstance(v, dict) else v
 
 
 class Source(_Model):
@@ -368,6 +418,10 @@ def format_path(loc: tuple[Any, ...]) -> str:
 _VALUE_FIXES = {
     "country": "use a two-letter code such as CN, US or GB, or write `unknown`",
     "encoding": "use a codec name such as utf-8, gb18030, big5 or latin-1",
+    "file": "point it at the check's .csv, .tsv or .jsonl file, relative to the manifest",
+    "check_field": "name the column that holds the checker's label, e.g. check_label",
+    "second_label_field": "name the column that holds the second annotator's label (required with "
+                          "`kind: double_annotation`; it must differ from `label_field`)",
 }
 _TYPE_NAMES = {"string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
                "int_from_float": "a whole number", "list_type": "a list", "dict_type": "a mapping of keys",
@@ -522,6 +576,12 @@ def _path_issues(sources: list[Any], base_dir: Path, allow_outside: bool, lines:
         for key, paths in (("paths", source.get("paths")),
                            ("license.files", license_block.get("files") if isinstance(license_block, dict) else None)):
             issues += _escaping(("sources", i, *key.split(".")), paths, base_dir, lines)
+        annotation = source.get("annotation")
+        checks = annotation.get("checks") if isinstance(annotation, dict) else None
+        for where, check in ([(("checks",), checks)] if isinstance(checks, dict) else
+                             [(("checks", j), c) for j, c in enumerate(checks)] if isinstance(checks, list) else []):
+            if isinstance(check, dict):
+                issues += _escaping(("sources", i, "annotation", *where, "file"), check.get("file"), base_dir, lines)
     return issues
 
 

@@ -55,6 +55,25 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (en, zh)
     "c_entities": ("Kinds (mentions)", "类型（次数）"), "c_sensitive": ("Sensitive", "敏感"),
     "c_type": ("Annotation type", "标注类型"), "c_rules": ("Rules document", "标注规则"),
     "c_annotated": ("Annotated items", "标注数据量"), "c_vendor": ("Vendor", "标注方"),
+    "s_annotation_checks": ("Annotation quality checks", "标注质量抽检"), "c_file": ("File", "文件"),
+    "c_check_kind": ("Kind", "方式"), "c_items_checked": ("Items checked", "抽检条数"),
+    "c_rows_rejected": ("Rows rejected", "拒收行数"),
+    "c_agreement": ("Agreement (95% interval)", "一致率（95% 置信区间）"),
+    "c_kappa": ("Cohen's kappa", "Kappa 系数"),
+    "c_second": ("Second annotator: agreement (kappa)", "第二标注员：一致率（Kappa 系数）"),
+    "spot_check": ("spot check", "抽检复核"), "double_annotation": ("double annotation", "双人标注"),
+    "unreadable": ("unreadable", "无法读取"),
+    "checks_none": ("Annotation accuracy checks: no results recorded. Declare check files under "
+                    "`annotation.checks` in the manifest.",
+                    "标注质量抽检：未记录结果。请在清单的 `annotation.checks` 下声明抽检文件。"),
+    "checks_without": ("Annotated sources without usable check results: {ids}",
+                       "无可用抽检结果的标注来源：{ids}"),
+    "checks_method": ("Agreement: the share of checked items whose label the checker gave too, with its 95% Wilson "
+                      "interval; kappa: Cohen's kappa of the two labels (— where undefined: one label throughout). "
+                      "Below {threshold} at the interval's upper end is a finding.",
+                      "一致率：核验人员给出相同标签的抽检条目比例，附 95% Wilson 置信区间；"
+                      "Kappa 系数：两组标签的 Cohen's kappa（无法计算时为 —：所有条目为同一标签）。"
+                      "区间上限低于 {threshold} 即提出问题。"),
     "c_severity": ("Severity", "级别"), "c_code": ("Code", "代码"), "c_title": ("Finding", "问题"),
     "c_where": ("Where", "位置"), "c_count": ("Count", "数量"), "c_fix": ("What to do", "处理建议"),
     "c_pii_rate": ("PI rate", "个人信息比例"), "c_high": ("High + critical findings", "高危及严重问题"),
@@ -411,9 +430,42 @@ def _annotation(model: dict[str, Any], f: Fmt) -> Section:
         ids = ", ".join(a["finetuning_sources_without_annotation"])
         blocks.append(Para(f"Fine-tuning sources that declare no annotation: {ids}" if f.lang == "en" else
                            f"未声明标注信息的优化训练来源：{ids}"))
-    blocks.append(Callout("not_evidenced", "Annotation accuracy checks: no results recorded." if f.lang == "en" else
-                          "标注质量抽检：未记录结果。"))
-    return Section("annotation", f.t("s_annotation"), blocks)
+    checks = [(r["source"], c) for r in a["sources"] for c in r["checks"]]
+    if not checks:
+        ran = _ran(model, "license")  # the check files are read with the licence stage
+        blocks.append(Callout("not_evidenced" if ran else "not_run",
+                              f.t("checks_none") if ran else f.t("stage_not_run", stage="license")))
+        return Section("annotation", f.t("s_annotation"), blocks)
+
+    def agreement(value: float | None, ci: list[float] | None) -> str:
+        if value is None:
+            return "—"
+        return f"{f.pct(value)} ({f.pct(ci[0])}–{f.pct(ci[1])})" if ci else f.pct(value)
+
+    second = any(c["second_agreement"] is not None for _, c in checks)
+    rows = []
+    for source, c in checks:
+        row = [source, c["file"] + (f" ({f.t('unreadable')})" if c["error"] else ""), f.t(c["kind"]),
+               f.n(c["items"]), f.n(c["rows_rejected"]), agreement(c["agreement"], c["ci95"]), f.num(c["kappa"])]
+        if second:
+            row.append("—" if c["second_agreement"] is None else
+                       f"{f.pct(c['second_agreement'])} ({f.num(c['second_kappa'])})")
+        rows.append(row)
+    columns = [f.t("c_source"), f.t("c_file"), f.t("c_check_kind"), f.t("c_items_checked"), f.t("c_rows_rejected"),
+               f.t("c_agreement"), f.t("c_kappa")] + ([f.t("c_second")] if second else [])
+    status = next((c["status"] for c in model["checklist"] if c["id"] == "annotation_checks"), "not_evidenced")
+    acc = a["accuracy_checks"]
+    sub: list[Block] = [Callout(status, f"Final Art. 8; TC260-003 5.3: {f.t(status)}"),
+                        Table(columns, rows, numeric=[False] * 3 + [True] * (len(columns) - 3))]
+    if acc["items"]:
+        sub.append(KeyValues([(f.t("c_items_checked"), f.n(acc["items"])),
+                              (f.t("c_agreement"), agreement(acc["agreement"], acc["ci95"])),
+                              ("Lowest kappa" if f.lang == "en" else "最低 Kappa 系数", f.num(acc["min_kappa"]))]))
+    if acc["sources_without_checks"]:
+        sub.append(Para(f.t("checks_without", ids=", ".join(acc["sources_without_checks"]))))
+    sub.append(Para(f.t("checks_method", threshold=f.pct(acc["threshold"], 0))))
+    return Section("annotation", f.t("s_annotation"), blocks,
+                   [Section("annotation-checks", f.t("s_annotation_checks"), sub)])
 
 
 def _review(model: dict[str, Any], f: Fmt) -> Section:
@@ -526,6 +578,9 @@ FIGURES: list[tuple[str, str, str, str]] = [  # (figure key, sql key, en, zh)
      "长度：每篇文档的字符数；直方图按 2 的幂分箱。"),
     ("history", "history", "History: the catalog's completed runs up to this one.",
      "历次审计：目录中截至本批次的已完成审计。"),
+    ("annotation", "annotation", "Annotation checks: per check file, items whose annotator label equals the "
+     "checker's label over items checked, with a 95% Wilson interval, and Cohen's kappa between the two.",
+     "标注抽检：每个抽检文件中标注者标签与核验者标签一致的条目数 / 核验条目数，给出 95% Wilson 区间及二者的 Kappa 系数。"),
 ]
 
 

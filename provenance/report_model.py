@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from provenance.annotation_stage import LOW_AGREEMENT_UPPER, annotation_summary, pooled
 from provenance.catalog import Catalog, sql
 from provenance.checklist import build_checklist
 from provenance.disclosure import build_disclosure
@@ -43,6 +44,7 @@ METHOD_SQL = {  # figure → the SQL file (provenance/sql/) it is computed with,
     "language_mix": "div_source_groups",
     "length": "div_source_documents",
     "history": "trend_runs",
+    "annotation": "annotation_run_checks",
 }
 
 
@@ -59,7 +61,7 @@ def build_report(catalog: Catalog, run_id: str, summaries: dict[str, Any] | None
         source["quality"] = _quality(source, stages)
     model["scale"] = _scale(model)
     model["by_stage"] = _by_stage(model)
-    model["annotation"] = _annotation(model, manifest_dir)
+    model["annotation"] = _annotation(model, manifest_dir, catalog, run_id)
     model["review_sample"] = _review_sample(catalog, run_id)
     model["foundation_model"] = _foundation_model(model["dataset"])
     model["algorithm_mechanism"] = model["dataset"].get("algorithm_mechanism")
@@ -167,9 +169,11 @@ def _weighted_quality(sources: list[dict[str, Any]]) -> dict[str, Any]:
 
 # -- annotation, review sample, foundation model -----------------------------------------------------------------
 
-def _annotation(model: dict[str, Any], manifest_dir: Path) -> dict[str, Any]:
+def _annotation(model: dict[str, Any], manifest_dir: Path, catalog: Catalog, run_id: str) -> dict[str, Any]:
     """Declared annotation per source (Art. 8/17): rules document (and whether it is where the manifest says),
-    type, annotated scale, vendor."""
+    type, annotated scale, vendor, and the results of its check files (`checks`, from the catalog's
+    annotation_checks); `accuracy_checks` pools them over the corpus."""
+    checked = annotation_summary(catalog, run_id)
     rows = []
     for s in model["sources"]:
         a = s.get("annotation")
@@ -178,14 +182,28 @@ def _annotation(model: dict[str, Any], manifest_dir: Path) -> dict[str, Any]:
         rules = a.get("rules_document") if is_known(a.get("rules_document")) else None
         rows.append({"source": s["id"], "stage": s["stage"], "type": a.get("type"), "rules_document": rules,
                      "rules_document_found": _document_found(rules, manifest_dir), "annotated_count":
-                     a.get("annotated_count"), "vendor": a.get("vendor"), "documents": s["scale"]["documents"]})
+                     a.get("annotated_count"), "vendor": a.get("vendor"), "documents": s["scale"]["documents"],
+                     "checks": checked.get(s["id"], {}).get("files", [])})
     finetuning = [s["id"] for s in model["sources"] if s["stage"] == "finetuning"]
+    files = [c for r in rows for c in r["checks"]]
+    figures = pooled(files)
     return {
         "status": "declared" if rows else "none_declared",
         "sources": rows,
         "annotated_total": sum(r["annotated_count"] or 0 for r in rows),
         "finetuning_sources_without_annotation": [i for i in finetuning if i not in {r["source"] for r in rows}],
-        "accuracy_checks": {"status": "not_evidenced"},  # no annotation-check input in the manifest yet
+        "accuracy_checks": {
+            "status": "evidenced" if figures["items"] else "not_evidenced",
+            "files": len(files),
+            "items": figures["items"],
+            "agreed": figures["agreed"],
+            "agreement": figures["agreement"],
+            "ci95": figures["ci95"],
+            "min_kappa": figures["min_kappa"],
+            "threshold": LOW_AGREEMENT_UPPER,
+            # a source is checked when one of its files gave items; an unreadable file evidences nothing
+            "sources_without_checks": [r["source"] for r in rows if not any(c["items"] for c in r["checks"])],
+        },
     }
 
 
@@ -241,7 +259,7 @@ def _method(catalog: Catalog, run_id: str, model: dict[str, Any]) -> dict[str, A
 
 
 def _sql_parameters(file: str, run_id: str, options: dict[str, Any]) -> dict[str, Any]:
-    if file == "source_scale" or file == "run_findings":
+    if file in ("source_scale", "run_findings", "annotation_run_checks"):  # positional parameter
         return {"1": run_id}
     if file.startswith("run_pii"):
         return {"run_id": run_id, "sample": int(options.get("pii", {}).get("sample", 0))}
