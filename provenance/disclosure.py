@@ -56,6 +56,7 @@ def build_disclosure(catalog: Catalog, run_id: str, summaries: dict[str, Any] | 
             "stage": row["stage"],
             "modality": row["modality"],
             "languages_declared": row["languages"] or [],
+            "content_domains": declared.get("content_domains") or [],
             "origin": declared.get("origin", {}),
             "acquisition": declared.get("acquisition", {}),
             "license": _source_license(declared.get("license", {}), licenses.get(row["source_id"])),

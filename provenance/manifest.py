@@ -234,6 +234,10 @@ class Source(_Model):
     )
     encoding: str = "utf-8"
     language: str | list[str] | None = Field(None, description="declared language(s), e.g. zh, en")
+    content_domains: list[str] = Field(
+        default_factory=list,
+        description="subject areas of the content, as declared (the report's data type): e.g. news, encyclopedia, "
+        "customer service, literature, law, medicine")
     origin: Origin = Field(default_factory=Origin)
     acquisition: Acquisition = Field(default_factory=Acquisition)
     license: License = Field(default_factory=License)
@@ -245,6 +249,8 @@ class Source(_Model):
         classmethod(lambda cls, v: _as_list(v)))
     _members = field_validator("members", mode="before", json_schema_input_type=list[str] | str | None)(
         classmethod(lambda cls, v: _as_list(v)))
+    _content_domains = field_validator("content_domains", mode="before", json_schema_input_type=list[str] | str)(
+        classmethod(lambda cls, v: _as_list(v) if v is not None else []))
 
     @field_validator("license", mode="before", json_schema_input_type=License | str)
     @classmethod

@@ -64,6 +64,8 @@ def _general(model: dict[str, Any], f: Fmt, todo: str) -> Section:
         Table(["1.3 " + ("Modality" if en else "模态"), f.t("documents"), f.t("tokens"),
                "Size band" if en else "规模档"], rows, numeric=[False, True, True, False]),
         KeyValues([
+            ("Types of content" if en else "内容类型",
+             ", ".join(sorted({d for s in model["sources"] for d in s.get("content_domains") or []})) or todo),
             ("Latest data acquisition" if en else "最近一次数据获取", latest or todo),
             ("Languages" if en else "语种", languages),
             ("Training stages" if en else "训练阶段",

@@ -45,6 +45,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (en, zh)
     "c_period": ("Collected", "采集时间"), "c_modality": ("Modality", "模态"),
     "c_lang_declared": ("Languages declared", "声明语种"), "c_lang_detected": ("Languages detected", "检测语种"),
     "c_lang_check": ("Check", "核对"), "c_domains": ("Top URL domains", "主要网址域名"),
+    "c_content_domains": ("Content domains (declared)", "内容领域（声明）"),
     "c_rejected": ("Rejected records", "拒收记录率"), "c_exact": ("Exact duplicates", "完全重复率"),
     "c_near": ("Near duplicates (≥ 0.8)", "近重复率（≥ 0.8）"), "c_other": ("Also in other sources", "与其他来源重复"),
     "c_ttr": ("Type-token ratio", "类符/形符比"), "c_mean_len": ("Mean length (chars)", "平均长度（字符）"),
@@ -271,11 +272,12 @@ def _languages_text(shares: dict[str, float] | None, f: Fmt) -> str:
 
 def _type(model: dict[str, Any], f: Fmt) -> Section:
     def table(members: list[dict[str, Any]]) -> Table:
-        rows = [[s["id"], f.v(s["type"]["modality"]), ", ".join(s["type"]["languages_declared"]) or "—",
+        rows = [[s["id"], f.v(s["type"]["modality"]), ", ".join(s["type"]["content_domains"]) or "—",
+                 ", ".join(s["type"]["languages_declared"]) or "—",
                  _languages_text(s["type"]["languages_detected"], f), f.v(s["type"]["language_check"]),
-                 ", ".join(list((s["type"]["content_domains"] or {}).keys())[:3]) or "—"] for s in members]
-        return Table([f.t("c_source"), f.t("c_modality"), f.t("c_lang_declared"), f.t("c_lang_detected"),
-                      f.t("c_lang_check"), f.t("c_domains")], rows)
+                 ", ".join(list((s["type"]["url_domains"] or {}).keys())[:3]) or "—"] for s in members]
+        return Table([f.t("c_source"), f.t("c_modality"), f.t("c_content_domains"), f.t("c_lang_declared"),
+                      f.t("c_lang_detected"), f.t("c_lang_check"), f.t("c_domains")], rows)
 
     blocks: list[Block] = []
     div = model["corpus"]["diversity"]

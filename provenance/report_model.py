@@ -107,13 +107,15 @@ def _scale(model: dict[str, Any]) -> dict[str, Any]:
 def _type(source: dict[str, Any]) -> dict[str, Any]:
     div = source.get("diversity") or {}
     detected = None
-    domains = None
+    url_domains = None
     if div.get("status") == "ok":
         detected = {k: v["share"] for k, v in list(div.get("languages", {}).items())[:5]}
-        domains = div.get("domains") or {}
+        url_domains = div.get("domains") or {}
     return {"modality": source["modality"], "languages_declared": source["languages_declared"],
             "languages_detected": detected, "language_check": (div.get("language_check") or {}).get("status"),
-            "content_domains": domains, "annotated": bool(source.get("annotation"))}
+            "content_domains": source.get("content_domains") or [],  # declared in the manifest
+            "url_domains": url_domains,  # computed: the web domains the documents cite most
+            "annotated": bool(source.get("annotation"))}
 
 
 def _quality(source: dict[str, Any], stages: set[str]) -> dict[str, Any]:

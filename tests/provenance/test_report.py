@@ -339,3 +339,14 @@ def test_real_report_renders_in_chromium(full, lang, tmp_path) -> None:
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         (Path(keep) / f"real-{png.name}").write_bytes(png.read_bytes())
+
+
+def test_declared_content_domains_reach_the_type_section_and_the_eu_summary(full) -> None:
+    m = full["model"]
+    wiki = _source(m, "zh-wiki")
+    assert wiki["type"]["content_domains"] == ["encyclopedia", "question answering"]
+    assert isinstance(wiki["type"]["url_domains"], dict)  # computed by the diversity stage, separately
+    row = markdown_rows((full["out"] / "disclosure.en.md").read_text(encoding="utf-8"), "type-finetuning")["zh-wiki"]
+    assert row[2] == "encyclopedia, question answering"
+    eu = (full["out"] / "eu-ai-act-summary.en.md").read_text(encoding="utf-8")
+    assert "**Types of content**: chat, customer service, encyclopedia" in eu
