@@ -81,13 +81,31 @@ RUN = click.option("--run", default=None, help="Run id (default: the latest run)
 
 @cli.command()
 @DB
+@click.option("--last", type=click.IntRange(1), default=None, help="Only the N most recent runs.")
 @FORMAT
-def runs(db: str, fmt: str) -> None:
-    """Audit runs in a catalog, newest first, with status, scale and findings."""
+def runs(db: str, last: int | None, fmt: str) -> None:
+    """Audit runs in a catalog, newest first: status, scale, PII and near-duplicate rates, high and critical
+    findings, and whether the run was worse than the completed run before it (with the reasons in csv and json)."""
+    from provenance.regression import describe, run_history
+
     with Catalog.open(db, read_only=True) as catalog:
-        rows = catalog.query(sql("runs"))
-    _emit(rows, ["run_id", "status", "started_at", "seconds", "files", "documents", "findings", "high_findings"], fmt,
-          f"runs in {db}")
+        rows = run_history(catalog, last)
+    if fmt == "json":
+        _emit(rows, [], fmt, "")
+        return
+    for r in rows:
+        # csv keeps numbers as numbers; the table shows percentages. worse: yes / no / — (first run, or not checked)
+        r["worse"] = {True: "yes", False: "no"}.get(r["worse"], "—" if fmt == "table" else "")
+        r["worse_reasons"] = describe(r["worse_reasons"])
+        if fmt == "table":
+            for key in ("pii_rate", "near_duplicate_rate"):
+                r[key] = "—" if r[key] is None else f"{r[key]:.2%}"
+            r["started_at"] = (r["started_at"] or "")[:19].replace("T", " ")
+    columns = ["run_id", "status", "started_at", "seconds", "sources", "files", "documents", "bytes", "pii_rate",
+               "near_duplicate_rate", "high_findings", "findings", "worse"]
+    if fmt == "csv":
+        columns += ["compared_with", "worse_reasons"]
+    _emit(rows, columns, fmt, f"runs in {db}")
 
 
 @cli.command()

@@ -74,7 +74,7 @@ def trend(db: str, last: int, fmt: str, lang: str) -> None:
         click.echo(render_trend_markdown(rows, lang), nl=False)
     else:
         _emit([_table_row(r) for r in rows], ["run_id", "finished_at", "sources", "documents", "bytes", "pii_rate",
-                                             "near_dup_rate", "high_critical"], "table", f"trend of {db}")
+                                             "near_dup_rate", "high_critical", "worse"], "table", f"trend of {db}")
 
 
 def _table_row(r: dict) -> dict:
@@ -92,4 +92,5 @@ def _table_row(r: dict) -> dict:
     return {"run_id": r["run_id"], "finished_at": (r["finished_at"] or "")[:19].replace("T", " "),
             "sources": with_change("sources"), "documents": with_change("documents"), "bytes": with_change("bytes"),
             "pii_rate": with_change("pii_rate", True), "near_dup_rate": with_change("near_duplicate_rate", True),
-            "high_critical": with_change("findings_high_critical")}
+            "high_critical": with_change("findings_high_critical"),
+            "worse": {True: "yes", False: "no"}.get(r.get("worse"), "—")}

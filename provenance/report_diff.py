@@ -329,6 +329,9 @@ def trend(catalog: Catalog, last: int = 10, up_to: str | None = None) -> list[di
             "pii_rate": None if scanned is None else (round(with_pii / scanned, 6) if scanned else 0.0),
             "near_duplicate_rate": None if dup_docs is None else (round(near / dup_docs, 6) if dup_docs else 0.0),
             "findings_high_critical": int(r["findings_high_critical"]),
+            # the verdict stored after the run (provenance/regression.py); None: not checked, or the first run
+            "worse": r["worse"],
+            "worse_reasons": json.loads(r["worse_reasons"]) if r["worse_reasons"] else [],
         })
     previous = None
     for row in rows:
@@ -393,11 +396,14 @@ T = {
         },
         "severity": {s: s for s in SEVERITIES},
         "trend": "Trend", "h_trend": ["Run", "Finished", "Sources", "Documents", "Bytes", "PII rate",
-                                      "Near-duplicate rate", "High + critical findings"],
+                                      "Near-duplicate rate", "High + critical findings", "Worse than previous"],
+        "worse": {True: "yes", False: "no"},
         "no_runs": "No completed run in the catalog.",
         "trend_legend": "— = not measured (the run did not include the stage). PII rate: documents with personal "
                         "information / documents analysed, all sources; near-duplicate rate: documents a "
-                        "deduplication across sources would remove; changes are vs the row above.",
+                        "deduplication across sources would remove; changes are vs the row above. Worse than "
+                        "previous: new high or critical findings, or a rate up by more than its margin (`provenance "
+                        "runs` gives the reasons).",
     },
     "zh": {
         "title": "审核对比", "colon": "：", "run": "运行", "a": "对比前（A）", "b": "对比后（B）",
@@ -438,10 +444,12 @@ T = {
         },
         "severity": {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示"},
         "trend": "趋势", "h_trend": ["运行", "完成时间", "来源数", "文档数", "字节数", "个人信息比例", "近似重复率",
-                                   "高及严重级别问题"],
+                                   "高及严重级别问题", "较上次变差"],
+        "worse": {True: "是", False: "否"},
         "no_runs": "目录中没有已完成的运行。",
         "trend_legend": "— 表示未测量（该次运行未包含相应审核阶段）。个人信息比例：含个人信息的文档数 / 分析的文档数"
-                        "（全部来源）；近似重复率：跨来源去重将删除的文档占比；括号内为与上一行相比的变化。",
+                        "（全部来源）；近似重复率：跨来源去重将删除的文档占比；括号内为与上一行相比的变化。较上次变差：出现新的"
+                        "高或严重级别问题，或比率的上升超过阈值（原因见 `provenance runs`）。",
     },
 }
 
@@ -607,5 +615,6 @@ def render_trend_markdown(rows: list[dict[str, Any]], lang: str = "en") -> str:
                                     cell(r, "sources", "count"), cell(r, "documents", "count"),
                                     cell(r, "bytes", "count"), cell(r, "pii_rate", "rate"),
                                     cell(r, "near_duplicate_rate", "rate"),
-                                    cell(r, "findings_high_critical", "count")] for r in rows])
+                                    cell(r, "findings_high_critical", "count"),
+                                    t["worse"].get(r.get("worse"), "—")] for r in rows])
     return "\n".join(lines + [f"_{t['trend_legend']}_", ""])

@@ -7,6 +7,7 @@
 --   the corpus near-duplicate figures as dup_summary's: members of clusters at the run's threshold minus one per
 --     cluster, over the documents the stage saw; NULL without the duplicates stage;
 --   findings at high or critical severity (rows of the findings table, as `provenance runs` counts them).
+--   the worse-run verdict stored after the run (run_checks, migration 009; NULL when it has none).
 -- $up_to: NULL for the newest runs, or a run id: the runs up to and including it (a report's history table).
 WITH r AS (
     SELECT run_id, started_at, finished_at, stages,
@@ -65,7 +66,8 @@ SELECT r.run_id, r.started_at, r.finished_at, r.stages,
        CASE WHEN list_contains(r.stages, 'duplicates')
             THEN coalesce(dup_members.members, 0) - coalesce(dup_members.clusters, 0) END
                                                                          AS near_duplicates,
-       coalesce(high.findings_high_critical, 0)                          AS findings_high_critical
+       coalesce(high.findings_high_critical, 0)                          AS findings_high_critical,
+       checks.worse, checks.reasons                                      AS worse_reasons
 FROM r
 LEFT JOIN declared USING (run_id)
 LEFT JOIN scale USING (run_id)
@@ -73,4 +75,5 @@ LEFT JOIN pii USING (run_id)
 LEFT JOIN dup_docs USING (run_id)
 LEFT JOIN dup_members USING (run_id)
 LEFT JOIN high USING (run_id)
+LEFT JOIN run_checks AS checks USING (run_id)
 ORDER BY r.started_at DESC, r.run_id DESC;
