@@ -10,3 +10,6 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # The CLI owns stdout; Prefect's per-task INFO lines would drown the progress bar and the summary.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# The ephemeral API's start gives up after 20 s of waiting by default; on a busy 2-core machine (other audits,
+# tests, Dask workers importing) it measured longer, and the audit then died with a traceback before any work.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
