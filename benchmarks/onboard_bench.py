@@ -19,20 +19,16 @@ Prints a Markdown section (benchmarks/run.py appends it to RESULTS.md). Run on i
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import yaml
-
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-CORPORA = Path(os.environ.get("PROVENANCE_CORPORA", ROOT.parent / "shared" / "corpora")).resolve()
+sys.path.insert(0, str(HERE))
+
+from bench_common import BIN, CORPORA, bench_manifest, files_mb as _files_mb, run_measured as _run  # noqa: E402
+
 WORK = HERE / ".work" / "onboard"
-BIN = Path(sys.executable).parent / "provenance"
 CANDIDATE_SOURCES = ("gutenberg", "usenet-20ng")   # new to the corpus, and already in it
 CORPUS_EXCLUDES = ("gutenberg",)
 CORPUS_STAGES = "scan,license,duplicates,diversity"
@@ -42,56 +38,7 @@ UNION_STAGES = "scan,license,notices,pii,duplicates,diversity"  # as the candida
 def _manifest(name: str, keep, intended_use: str = "commercial", twice=lambda source_id: False) -> Path:
     """A copy of the shared manifest with the sources `keep` accepts and absolute paths; the sources `twice`
     accepts are listed a second time under another id (`-copy`), to make a corpus of a few hundred MB."""
-    data = yaml.safe_load((HERE / "shared.manifest.yaml").read_text(encoding="utf-8"))
-    sources = []
-    for s in data["sources"]:
-        if not keep(s["id"]):
-            continue
-        s = dict(s)
-        s["paths"] = [str((HERE / p).resolve()) if not Path(p).is_absolute() else p for p in s["paths"]]
-        s["paths"] = [p.replace(str((HERE / "../../shared/corpora").resolve()), str(CORPORA)) for p in s["paths"]]
-        lic = s.get("license")
-        if isinstance(lic, dict) and lic.get("files"):
-            lic = dict(lic)
-            lic["files"] = [str((HERE / f).resolve()).replace(str((HERE / "../../shared/corpora").resolve()),
-                                                                str(CORPORA)) for f in lic["files"]]
-            s["license"] = lic
-        sources.append(s)
-        if twice(s["id"]):
-            sources.append(dict(s, id=s["id"] + "-copy", name=s["name"] + " (copy)"))
-    out = {"dataset": {**data["dataset"], "name": name, "intended_use": intended_use}, "sources": sources}
-    path = WORK / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(out, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def _files_mb(manifest: Path) -> float:
-    sys.path.insert(0, str(ROOT))
-    from provenance.manifest import load_manifest
-    from provenance.scan import expand_paths
-
-    loaded = load_manifest(manifest, allow_outside=True)
-    return sum(os.path.getsize(p) for s in loaded.manifest.sources for p in expand_paths(loaded, s)[0]) / 1e6
-
-
-# each command runs under a fresh wrapper process, whose RUSAGE_CHILDREN then covers that one command only
-_WRAPPER = ("import resource, subprocess, sys\n"
-            "code = subprocess.run(sys.argv[1:]).returncode\n"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-            "sys.exit(code)\n")
-
-
-def _run(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Wall seconds and peak RSS (MB) of one command."""
-    t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True)
-    seconds = time.perf_counter() - t0
-    if done.returncode not in (0, 1):
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"{' '.join(args[:3])} … failed with exit code {done.returncode}")
-    peak_kb = int(done.stderr.strip().splitlines()[-1])
-    return seconds, peak_kb / 1024, done
+    return bench_manifest(WORK / f"{name}.yaml", name, keep, intended_use, twice)
 
 
 def main() -> int:

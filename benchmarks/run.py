@@ -11,7 +11,9 @@ Everything runs in this one process, side by side, on the shared corpora (../sha
 6. near-duplicate accuracy against exact Jaccard (dup_accuracy.py) and signature speed against datasketch's update
    loop plus the duplicates stage's peak memory as the corpus doubles (dup_bench.py, a child process);
 7. the onboarding review of a ~100 MB candidate against a ~200 MB audited corpus, against re-auditing the two
-   together (onboard_bench.py, each command in its own child process).
+   together (onboard_bench.py, each command in its own child process);
+8. the full audit's wall time under `--runner thread` and `--runner dask` (2 workers), each in its own child
+   process with a new catalog, and whether their disclosures are identical (runner_bench.py).
 Prefect's ephemeral API is started before any timing (a tiny warm-up audit), so its start-up is not in the figures.
 """
 
@@ -126,6 +128,12 @@ def main() -> int:
                              check=True)
     with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
         f.write("\n# Onboarding review\n\n" + onboard.stdout)
+    # the full audit under threads and under a 2-worker Dask LocalCluster, each in its own child process
+    # (runner_bench.py prints its own `# Task runners` heading, which its --write-results replaces)
+    runners = subprocess.run([sys.executable, str(HERE / "runner_bench.py")], stdout=subprocess.PIPE, text=True,
+                             check=True)
+    with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
+        f.write("\n" + runners.stdout)
     print((HERE / "RESULTS.md").read_text(encoding="utf-8"))
     return 0
 

@@ -54,6 +54,13 @@ class Detector:
         """Analyse one batch with columns doc_id (string), text (string) and file_index (int32)."""
         raise NotImplementedError
 
+    def files_complete(self, below: int) -> pa.Table | dict[str, pa.Table] | None:
+        """Called by the scanner after each batch: every file whose index is below `below` has had all its documents
+        (a unit's files are read one after another and numbered in that order). A detector holding per-file state
+        returns those files' rows here, so that its memory follows the files in flight, not the unit (an archive
+        can hold 20,000 members); `finish` returns the rest."""
+        return None
+
     def finish(self) -> pa.Table | dict[str, pa.Table] | None:
         """Called once after the last batch of a file: rows of work kept back (e.g. a sample), or None."""
         return None

@@ -19,7 +19,14 @@ from provenance.findings import SEVERITIES
               help="Folder for disclosure.json and the other outputs.")
 @click.option("--stages", default="all", show_default=True,
               help="Comma-separated stages to run; `scan` always runs. See `provenance stages`.")
-@click.option("--workers", type=int, default=2, show_default=True, help="Files read in parallel.")
+@click.option("--workers", type=int, default=2, show_default=True,
+              help="Files read in parallel: threads, processes or local Dask workers (--runner).")
+@click.option("--runner", type=click.Choice(["thread", "process", "dask"]), default="thread", show_default=True,
+              help="Where files are read: a thread pool, a process pool, or Dask workers (a local cluster of "
+                   "--workers processes, or --dask-address).")
+@click.option("--dask-address", default=None, metavar="tcp://HOST:8786",
+              help="With --runner dask: an existing Dask scheduler; its workers must see the data and --out at the "
+                   "same paths (shared storage).")
 @click.option("--fail-on", type=click.Choice(["none", *SEVERITIES]), default="none", show_default=True,
               help="Exit 1 when a finding at or above this severity exists (for CI gates).")
 @click.option("--allow-outside", is_flag=True, help="Allow manifest paths outside the manifest's folder.")
@@ -39,19 +46,28 @@ from provenance.findings import SEVERITIES
               help="LSH banding: B bands of R rows (B × R ≤ 128); 16x8 finds 99.5% of pairs at Jaccard ≥ 0.8.")
 @click.option("--dup-verify", type=click.Choice(["exact", "estimate"]), default="exact", show_default=True,
               help="Near-duplicate pairs: exact Jaccard (the pairs' documents are read again) or the MinHash estimate.")
-def audit(manifest_file: str, db: str | None, out_dir: str, stages: str, workers: int, fail_on: str,
+@click.option("--worse-pii-margin", type=float, default=0.01, show_default=True,
+              help="The run is marked worse when the PII rate rose by more than this (absolute) since the last run.")
+@click.option("--worse-dup-margin", type=float, default=0.02, show_default=True,
+              help="The run is marked worse when the near-duplicate rate rose by more than this (absolute).")
+def audit(manifest_file: str, db: str | None, out_dir: str, stages: str, workers: int, runner: str,
+          dask_address: str | None, fail_on: str,
           allow_outside: bool, max_record_mb: int, progress: bool | None, pii_sample: int, pii_seed: int,
-          pii_lang: str, pii_ner: tuple[str, ...], dup_threshold: str, dup_bands: str, dup_verify: str) -> None:
+          pii_lang: str, pii_ner: tuple[str, ...], dup_threshold: str, dup_bands: str, dup_verify: str,
+          worse_pii_margin: float, worse_dup_margin: float) -> None:
     """Audit the sources of MANIFEST_FILE into the catalog and write OUT/disclosure.json."""
     from flows.audit import PiiOptions, parse_stages, run_audit
     from provenance.dup_stage import DupOptions
+    from provenance.regression import WorseOptions
 
     pii = PiiOptions(language=pii_lang, sample=pii_sample, seed=pii_seed, ner_models=parse_ner(pii_ner))
     bands, rows = parse_banding(dup_bands)
     dup = DupOptions(threshold=float(dup_threshold), bands=bands, rows=rows, verify=dup_verify)
+    worse = WorseOptions(pii_margin=worse_pii_margin, dup_margin=worse_dup_margin)
     result = run_audit(manifest_file, db=db, out=out_dir, stages=parse_stages(stages), workers=workers,
                        allow_outside=allow_outside, max_record_mb=max_record_mb,
-                       show_progress=stderr_is_tty() if progress is None else progress, pii=pii, dup=dup)
+                       show_progress=stderr_is_tty() if progress is None else progress, pii=pii, dup=dup,
+                       worse=worse, runner=runner, dask_address=dask_address)
     counts = ", ".join(f"{n} {sev}" for sev, n in result.findings_by_severity.items() if n) or "none"
     click.echo(f"run {result.run_id}: {result.documents:,} documents; files read {result.files_read}, "
                f"reused {result.files_reused}; {result.seconds:.1f} s")
@@ -168,6 +184,7 @@ def stages() -> None:
 
 import flows.dup_cli  # noqa: E402,F401  (near-dups, overlap, check-removed, clusters)
 import flows.onboard_cli  # noqa: E402,F401  (onboard, onboard-policy)
+import flows.schedule_cli  # noqa: E402,F401  (schedule)
 import provenance.diff_cli  # noqa: E402,F401  (diff, trend)
 import provenance.review_cli  # noqa: E402,F401  (sample, sample ingest)
 import provenance.report_cli  # noqa: E402,F401  (report)

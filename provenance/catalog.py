@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import duckdb
 import pyarrow as pa
@@ -43,6 +43,15 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 SCHEMA_VERSION = migrations()[-1][0]
+
+# Runs this process is auditing now. With the catalog's write lock held no other process can be writing it, so a
+# run still `running` that is not in here was left by a process that died (killed, power lost): it is interrupted.
+_ACTIVE_RUNS: set[str] = set()
+
+
+def _no_checkpoint(name: str) -> None:
+    """The default fault seam: nothing (flows/faults.py passes its checkpoint in the audit)."""
+
 
 MEMORY_ENV = "PROVENANCE_DUCKDB_MEMORY"
 DEFAULT_MEMORY = "1GB"
@@ -157,10 +166,29 @@ class Catalog:
                 self.con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
                                  [run_id, s.id, s.name, s.stage, s.modality, s.languages,
                                   s.model_dump_json(exclude_none=True)])
+        _ACTIVE_RUNS.add(run_id)
         return run_id
 
     def finish_run(self, run_id: str, status: str) -> None:
         self.con.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", [status, _now(), run_id])
+        _ACTIVE_RUNS.discard(run_id)
+
+    def interrupt_dead_runs(self) -> list[str]:
+        """Mark runs left `running` by a process that is gone as `interrupted`; returns their ids.
+
+        Only valid on a catalog opened for writing: DuckDB's file lock then guarantees no other process has it
+        open, so a `running` run that is not one of this process's is dead. Its finished_at stays NULL: when it
+        died is not known. What it loaded stays and is picked up by the next run (see previous_files).
+        """
+        active = sorted(_ACTIVE_RUNS) or [""]
+        rows = self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' "
+                                "AND NOT list_contains(?, run_id) RETURNING run_id", [active]).fetchall()
+        return sorted(r[0] for r in rows)
+
+    def inactive_runs(self) -> set[str]:
+        """Runs not being audited now (write lock held): whatever they left in temporary space can go, whatever
+        their status (a run killed after it was recorded complete, before it cleaned up, is `completed`)."""
+        return {r[0] for r in self.con.execute("SELECT run_id FROM runs").fetchall()} - _ACTIVE_RUNS
 
     def latest_run(self, status: str | None = "completed") -> str | None:
         query = "SELECT run_id FROM runs" + (" WHERE status = ?" if status else "") + " ORDER BY started_at DESC LIMIT 1"
@@ -177,9 +205,14 @@ class Catalog:
 
     # -- what earlier runs saw -------------------------------------------------------------------------
 
-    def previous_files(self, exclude_run: str) -> dict[tuple[str, str], PreviousFile]:
-        """For each (source, path), its state in the most recent run that saw it (paths removed there excluded)."""
-        rows = self.con.execute(sql("previous_files"), [exclude_run]).fetchall()
+    def previous_files(self, exclude_run: str, *, completed_only: bool = True) -> dict[tuple[str, str], PreviousFile]:
+        """For each (source, path), its state in the most recent run that saw it (paths removed there excluded).
+
+        By default only completed runs count: file statuses (added, changed, unchanged, removed) are relative to the
+        last complete audit, whatever runs died in between. `completed_only=False` also sees interrupted and failed
+        runs, whose loaded paths a rerun picks up instead of reading them again (`resume_units`).
+        """
+        rows = self.con.execute(sql("previous_files"), [exclude_run, completed_only]).fetchall()
         return {(r[0], r[1]): PreviousFile(*r) for r in rows}
 
     def previous_members(self, prev: PreviousFile) -> dict[str, str | None]:
@@ -188,9 +221,12 @@ class Catalog:
                                 "AND status <> 'removed'", [prev.run_id, prev.source_id, prev.path]).fetchall()
         return dict(rows)
 
-    def paths_missing_stage(self, stage: str, config_hash: str, exclude_run: str) -> set[tuple[str, str]]:
-        """Paths whose latest file versions lack results of a stage at this config (they must be read again)."""
-        rows = self.con.execute(sql("paths_missing_stage"), [exclude_run, stage, config_hash]).fetchall()
+    def paths_missing_stage(self, stage: str, config_hash: str, exclude_run: str, *,
+                            completed_only: bool = True) -> set[tuple[str, str]]:
+        """Paths whose latest file versions (as `previous_files` picks them) lack results of a stage at this config
+        (they must be read again)."""
+        rows = self.con.execute(sql("paths_missing_stage"), [exclude_run, stage, config_hash, completed_only]
+                                ).fetchall()
         return {(r[0], r[1]) for r in rows}
 
     # -- loading a worker's results ------------------------------------------------------------------
@@ -211,8 +247,26 @@ class Catalog:
             self.con.execute(sql("reuse_paths"), [run_id])
             self.con.unregister("reused_paths")
 
+    def resume_units(self, run_id: str, resumed: list[tuple[str, str, str, str | None, int, int]]) -> None:
+        """Paths an unfinished run already loaded, unchanged on disk since: (source_id, path, that run, the baseline
+        run or None, disk_bytes, disk_mtime_ns). Their versions are taken over without reading them again; their
+        statuses are worked out against the baseline (the last completed run), as if the unfinished run had not been.
+        """
+        if not resumed:
+            return
+        table = pa.table({
+            "source_id": [r[0] for r in resumed], "path": [r[1] for r in resumed],
+            "resume_run": [r[2] for r in resumed], "base_run": pa.array([r[3] for r in resumed], pa.string()),
+            "disk_bytes": pa.array([r[4] for r in resumed], pa.int64()),
+            "disk_mtime_ns": pa.array([r[5] for r in resumed], pa.int64())})
+        with self.transaction():
+            self.con.register("resumed_paths", table)
+            self.con.execute(sql("resume_paths"), [run_id])
+            self.con.unregister("resumed_paths")
+
     def load_unit(self, run_id: str, result: ScanUnitResult, prev: PreviousFile | None,
-                  detector_tables: dict[str, tuple[str, ...]] | None = None) -> None:
+                  detector_tables: dict[str, tuple[str, ...]] | None = None,
+                  checkpoint: Callable[[str], None] = _no_checkpoint) -> None:
         """Load one worker result in one transaction: versions, documents, issues, files rows, detector results.
 
         Everything goes in as set-based INSERT ... SELECT from Arrow tables: an archive can hold 20,000 members,
@@ -263,6 +317,7 @@ class Catalog:
                 self.con.execute("INSERT INTO stage_results SELECT version_id, ?, ?, ? FROM unit_map WHERE pending",
                                  [stage, config_hash, run_id])
             self.con.execute("DROP TABLE IF EXISTS unit_map")
+            checkpoint("before_load_commit")  # a process killed here loses this whole unit, never part of it
 
     def _register(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)

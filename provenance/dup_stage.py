@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -91,21 +91,28 @@ VERIFY_FROM = 0.6  # candidates whose estimate is at least this are verified: 0.
 
 
 def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loaded: LoadedManifest,
-                         max_record_bytes: int) -> tuple[dict[str, Any], list[Finding]]:
-    """Run the corpus-wide pass into the catalog; returns the run's summary (dup_summary) and its findings."""
+                         max_record_bytes: int, *, work_dir: str | None = None,
+                         checkpoint: Callable[[str], None] | None = None) -> tuple[dict[str, Any], list[Finding]]:
+    """Run the corpus-wide pass into the catalog; returns the run's summary (dup_summary) and its findings.
+
+    `work_dir` holds the files read again for verification (the audit passes its run's shard folder, which it
+    cleans up even after a killed run); `checkpoint` is the audit's fault seam (flows/faults.py)."""
     con = catalog.con
     n = load_run_documents(catalog, run_id)
     bandings = sorted({(options.bands, options.rows), banding_for(min(RATE_THRESHOLDS))})
     candidate_pairs(catalog, bandings)
+    if checkpoint:
+        checkpoint("during_duplicates")
     exact_mode = options.verify == "exact"
     scored = con.sql(sql("dup_verify"), params={"min_jaccard": VERIFY_FROM if exact_mode else min(RATE_THRESHOLDS)}
                      ).to_arrow_table()
     if exact_mode:
-        edges = _verified(catalog, run_id, scored, loaded, max_record_bytes)
+        edges = _verified(catalog, run_id, scored, loaded, max_record_bytes, work_dir)
     else:  # only copies of the same normalised text have a known Jaccard (1.0)
         edges = scored.append_column("jaccard", scored.column("estimated")).append_column(
             "verified", scored.column("exact"))
     edges = edges.filter(pa.compute.greater_equal(edges.column("jaccard"), min(RATE_THRESHOLDS) - 1e-9))
+    del scored  # pair tables grow faster than the corpus (a doubled corpus has ~4x the pairs): one alive at a time
     # per document only integers on the Python side (ids are 0..n-1; doc ids and sources stay in DuckDB)
     sources = [r[0] for r in con.execute("SELECT DISTINCT source_id FROM dup_run_docs ORDER BY 1").fetchall()]
     source_of = con.sql("SELECT (dense_rank() OVER (ORDER BY source_id) - 1)::BIGINT AS s FROM dup_run_docs "
@@ -124,6 +131,7 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loa
                        FROM dup_edges AS e JOIN dup_run_docs AS x ON x.id = e.a JOIN dup_run_docs AS y ON y.id = e.b""",
                     [run_id])
         con.unregister("dup_edges")
+        del edges  # a, b and jac are what the rest needs
 
         same = source_of[a] == source_of[b] if len(a) else np.zeros(0, bool)
         removable, within_labels = {}, {}
@@ -154,14 +162,14 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loa
 
 
 def _verified(catalog: Catalog, run_id: str, scored: pa.Table, loaded: LoadedManifest,
-              max_record_bytes: int) -> pa.Table:
+              max_record_bytes: int, work_dir: str | None = None) -> pa.Table:
     """`scored` with `jaccard` = the exact Jaccard of each non-exact pair's shingle sets, and `verified`.
 
     The documents of those pairs are read again: only the files that hold them, through scan_unit (so archives,
     members and formats are read exactly as in the scan), each checked to be the version the run loaded. Their
-    shingles go to a DuckDB temp table and the Jaccard is computed there (sql/dup_exact_jaccard.sql), so memory
-    stays under DuckDB's cap however many pairs there are. A pair whose file changed on disk since, or could not
-    be read, keeps its estimate (verified = false)."""
+    shingles go to a DuckDB temp table (under DuckDB's memory cap however many documents there are), their exact
+    Jaccard is computed in numpy (`_exact_jaccard`) and joined to the pairs (sql/dup_exact_jaccard.sql). A pair
+    whose file changed on disk since, or could not be read, keeps its estimate (verified = false)."""
     con = catalog.con
     con.register("dup_scored", scored)
     wanted = {r[0] for r in con.execute(
@@ -169,22 +177,55 @@ def _verified(catalog: Catalog, run_id: str, scored: pa.Table, loaded: LoadedMan
         "UNION SELECT b FROM dup_scored WHERE NOT exact)").fetchall()}
     con.execute("CREATE OR REPLACE TEMP TABLE dup_shingles (doc_id VARCHAR, shingles UINTEGER[])")
     if wanted:
-        _load_shingles(catalog, run_id, wanted, loaded, max_record_bytes)
+        _load_shingles(catalog, run_id, wanted, loaded, max_record_bytes, work_dir)
+    con.register("dup_jaccard", _exact_jaccard(catalog))
     out = con.sql(sql("dup_exact_jaccard")).to_arrow_table()
+    con.unregister("dup_jaccard")
     con.unregister("dup_scored")
     con.execute("DROP TABLE dup_shingles")
     return out
 
 
+def _exact_jaccard(catalog: Catalog) -> pa.Table:
+    """(a, b, jaccard) of the non-exact scored pairs whose two documents were read again: |A ∩ B| / |A ∪ B| of
+    their distinct shingle hashes, in numpy, one pair at a time.
+
+    Not in SQL: DuckDB's list_intersect / list_distinct over the pairs' shingle lists held hundreds of MB per chunk
+    of 2,048 pairs of long documents (+800 MB on the doubled shared corpora, the audit's peak); here memory is the
+    documents' distinct shingles once (4 bytes each) and the result. Same value as the SQL had: the quotient of the
+    same two integers (NaN for 0 / 0)."""
+    con = catalog.con
+    sets = con.sql(sql("dup_shingle_sets")).to_arrow_table()
+    lists = sets.column("shingles").combine_chunks()
+    flat = lists.flatten().to_numpy()
+    ends = np.cumsum(pa.compute.list_value_length(lists).fill_null(0).to_numpy())
+    distinct = {int(i): np.unique(flat[e - n:e]) for i, e, n in
+                zip(sets.column("id").to_numpy(), ends, np.diff(ends, prepend=0))}
+    del sets, lists, flat
+    pairs = con.execute("SELECT a, b FROM dup_scored WHERE NOT exact ORDER BY a, b").fetchnumpy()
+    out_a, out_b, out_j = [], [], []
+    for a, b in zip(pairs["a"].tolist(), pairs["b"].tolist()):
+        x, y = distinct.get(a), distinct.get(b)
+        if x is None or y is None:
+            continue
+        common = np.intersect1d(x, y, assume_unique=True).size
+        union = x.size + y.size - common
+        out_a.append(a)
+        out_b.append(b)
+        out_j.append(common / union if union else float("nan"))
+    return pa.table({"a": pa.array(out_a, pa.int64()), "b": pa.array(out_b, pa.int64()),
+                     "jaccard": pa.array(out_j, pa.float64())})
+
+
 def _load_shingles(catalog: Catalog, run_id: str, wanted: set[str], loaded: LoadedManifest,
-                   max_record_bytes: int) -> None:
+                   max_record_bytes: int, work_dir: str | None = None) -> None:
     """Read the files holding `wanted` documents again; their shingle hashes into the temp table dup_shingles."""
     sources = {s.id: s for s in loaded.manifest.sources}
     catalog.con.register("dup_wanted", pa.table({"doc_id": sorted(wanted)}))
     units = catalog.con.execute(sql("dup_verify_units"), {"run_id": run_id}).fetchall()
     catalog.con.unregister("dup_wanted")
     collector = ShingleSetCollector(frozenset(wanted))
-    with tempfile.TemporaryDirectory(prefix="dup-verify-") as shard_dir:
+    with tempfile.TemporaryDirectory(prefix="dup-verify-", dir=work_dir) as shard_dir:
         for source_id, path, disk_sha256 in units:
             source = sources.get(source_id)
             abs_path = loaded.resolve(path)

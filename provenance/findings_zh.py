@@ -13,6 +13,7 @@ TITLES_ZH: dict[str, str] = {
     # scan
     "SCAN_NO_FILES": "声明的路径未匹配到任何文件",
     "SCAN_UNREADABLE_FILE": "文件无法打开",
+    "SCAN_WRITE_FAILED": "文件的检查结果无法写入临时空间（磁盘已满、配额或文件大小限制）",
     "SCAN_TRUNCATED_FILE": "压缩文件或归档文件在结尾前中断",
     "SCAN_CORRUPT_FILE": "压缩数据或归档文件已损坏",
     "SCAN_MALFORMED_FILE": "整个文件无法按其格式解析",
@@ -72,6 +73,7 @@ FIXES_ZH: dict[str, str] = {
     # scan
     "SCAN_NO_FILES": "更正清单中的 glob 模式，或补充缺失的文件",
     "SCAN_UNREADABLE_FILE": "检查该文件的访问权限，并确认其仍然存在",
+    "SCAN_WRITE_FAILED": "释放审计 --out 目录所在磁盘的空间后重新审计：只会重新读取该文件",
     "SCAN_TRUNCATED_FILE": "重新复制或下载该文件；中断处之前的记录已予保留",
     "SCAN_CORRUPT_FILE": "重新复制或下载该文件",
     "SCAN_MALFORMED_FILE": "修复该文件，或将该来源的 `format:` 设置为其实际格式",

@@ -39,12 +39,26 @@ def pii_key(db: str | Path) -> bytes:
                              fix="use at least 16 random characters, e.g. `openssl rand -hex 32`")
         return env.encode()
     path = key_path(db)
-    if path.exists():
+    if path.exists() and path.read_bytes().strip():
         return path.read_bytes().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(secrets.token_hex(32).encode())
+    # written whole under a temporary name, then linked in: an audit killed half-way leaves no empty key behind
+    # (an empty key would silently hash every value without a secret); link() fails if another writer won
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_hex(32).encode())
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():
+            path.unlink()  # empty: left by an earlier version killed while writing it
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
     return path.read_bytes().strip()
 
 

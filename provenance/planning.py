@@ -2,6 +2,9 @@
 
 A path whose size and mtime equal the previous run's (and whose read settings and stage results are there) is not
 read at all. Same size but a new mtime: the worker hashes it first and reads it only if the content changed.
+
+"The previous run" is the last *completed* one: statuses are relative to it. A run that died part-way (killed,
+failed) still left whole paths in the catalog; those unchanged since are taken over (`resume`) instead of read again.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class ScanBatch:
 class AuditPlan:
     batches: list[ScanBatch] = field(default_factory=list)
     reuse: list[tuple[PlannedFile, PreviousFile]] = field(default_factory=list)
+    # loaded by an unfinished run, unchanged since: (file, that run's state, the baseline's state or None)
+    resume: list[tuple[PlannedFile, PreviousFile, PreviousFile | None]] = field(default_factory=list)
     removed: list[tuple[str, str, PreviousFile]] = field(default_factory=list)
     previous: dict[tuple[str, str], PreviousFile] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -45,9 +50,12 @@ class AuditPlan:
 def plan_audit(loaded: LoadedManifest, catalog: Catalog, run_id: str, max_record_bytes: int,
                detector_configs: dict[str, str]) -> AuditPlan:
     plan = AuditPlan(previous=catalog.previous_files(exclude_run=run_id))
+    latest = catalog.previous_files(exclude_run=run_id, completed_only=False)  # includes unfinished runs
     incomplete: set[tuple[str, str]] = set()
+    incomplete_latest: set[tuple[str, str]] = set()
     for stage, config_hash in detector_configs.items():
         incomplete |= catalog.paths_missing_stage(stage, config_hash, exclude_run=run_id)
+        incomplete_latest |= catalog.paths_missing_stage(stage, config_hash, exclude_run=run_id, completed_only=False)
     seen: set[tuple[str, str]] = set()
     for source in loaded.manifest.sources:
         spec_key = read_spec(source, max_record_bytes).key()
@@ -73,6 +81,12 @@ def plan_audit(loaded: LoadedManifest, catalog: Catalog, run_id: str, max_record
                     and stages_complete:
                 plan.reuse.append((PlannedFile(source.id, abs_path, rel, st.st_size, st.st_mtime_ns), prev))
                 continue
+            part = latest.get((source.id, rel))
+            if part is not None and (prev is None or part.run_id != prev.run_id) and part.read_config == spec_key \
+                    and not part.failed and part.disk_bytes == st.st_size and part.disk_mtime_ns == st.st_mtime_ns \
+                    and (source.id, rel) not in incomplete_latest:
+                plan.resume.append((PlannedFile(source.id, abs_path, rel, st.st_size, st.st_mtime_ns), part, prev))
+                continue
             planned = PlannedFile(source.id, abs_path, rel, st.st_size, st.st_mtime_ns,
                                   prev_disk_sha256=prev.disk_sha256 if usable and stages_complete else None,
                                   prev_disk_bytes=prev.disk_bytes if usable else None)
@@ -87,5 +101,9 @@ def plan_audit(loaded: LoadedManifest, catalog: Catalog, run_id: str, max_record
     for (source_id, path), prev in plan.previous.items():
         if source_id in source_ids and (source_id, path) not in seen:
             plan.removed.append((source_id, path, prev))
+    # largest tasks first: a big archive is one task, and started last it would run alone while the other workers
+    # idle (longest-first keeps the pool busy to the end). The flow loads results as they complete, so the order
+    # changes no result.
+    plan.batches.sort(key=lambda b: b.bytes, reverse=True)
     return plan
 

@@ -6,15 +6,17 @@ touches the catalog, it returns a ScanUnitResult that names its shard files; one
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import io
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from pathlib import Path
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,8 +28,33 @@ from provenance.licenses.detect import is_dataset_card_name, is_license_file_nam
 from provenance.readers.streams import CHUNK, HashingReader, Member, iter_archive, matches_any
 
 ISSUES_KEPT_PER_CODE = 200  # per file: every record is counted, only the first few are itemised
+
+# I/O errors that may go away when tried again (a network file system timing out or failing over, a device busy):
+# the scan task retries them. Anything else (ENOENT, EACCES, a full disk) would fail again the same way.
+TRANSIENT_ERRNOS = frozenset({errno.EIO, errno.EAGAIN, errno.ETIMEDOUT, errno.ESTALE, errno.EBUSY})
+NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def is_transient(exc: BaseException | None) -> bool:
+    """An OSError worth trying again (see TRANSIENT_ERRNOS)."""
+    return isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS
+
+
+class ShardWriteError(OSError):
+    """Writing a shard file failed (disk full, quota, file size limit): the path's results cannot be kept.
+
+    Kept apart from read errors so that it is not reported as an unreadable input file, and so that a reader's own
+    error handling (which keeps what was read before a bad record) does not swallow it.
+    """
+
+
+def _no_checkpoint(name: str) -> None:
+    """The default fault seam: nothing (the audit flow passes flows.faults.checkpoint)."""
 TEXT_BATCH_DOCS = 2048
-TEXT_BATCH_BYTES = 8 << 20
+# Detectors vectorise over a whole batch (the duplicates detector holds ~55 bytes per character in numpy arrays),
+# so a worker's memory follows this size: 1 MB keeps it to tens of MB per worker at no measurable cost in speed,
+# where 8 MB cost ~470 MB of e-mail text per worker (benchmarks/RESULTS.md, full audit).
+TEXT_BATCH_BYTES = 1 << 20
 
 DOC_SCHEMA = pa.schema([
     ("file_index", pa.int32()),
@@ -51,6 +78,8 @@ class BatchDetector(Protocol):
     def tables(cls) -> tuple[str, ...]: ...
 
     def process(self, batch: pa.RecordBatch) -> pa.Table | dict[str, pa.Table] | None: ...
+
+    def files_complete(self, below: int) -> pa.Table | dict[str, pa.Table] | None: ...
 
     def finish(self) -> pa.Table | dict[str, pa.Table] | None: ...
 
@@ -179,6 +208,7 @@ class _Sink:
         self.text_files: list[int] = []
         self.text_bytes = 0
         self.det_writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+        self.det_paths: list[str] = []
         self.file_of: dict[str, int] = {}  # doc_id → file index, for detector rows
         # a detector that keeps documents back until finish() needs the file index of any document of the unit
         self.detectors_keep_texts = any(getattr(d, "keeps_documents", False) for d in detectors)
@@ -218,9 +248,10 @@ class _Sink:
         if not self.ordinal:
             return
         table = pa.table({name: getattr(self, name) for name in DOC_SCHEMA.names}, schema=DOC_SCHEMA)
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(self.doc_path, DOC_SCHEMA)
-        self.writer.write_table(table)
+        with _shard_write():
+            if self.writer is None:
+                self.writer = pq.ParquetWriter(self.doc_path, DOC_SCHEMA)
+            self.writer.write_table(table)
         self._new_rows()
 
     def _flush_texts(self) -> None:
@@ -231,6 +262,9 @@ class _Sink:
         self.file_of.update(zip(self.text_ids, self.text_files))
         for det in self.detectors:
             self._write_detector(det, det.process(batch))
+            # files are read one after another and numbered in that order: those before the batch's last one are
+            # complete, and their per-file rows can go out now rather than when an archive of thousands ends
+            self._write_detector(det, det.files_complete(self.text_files[-1]))
         self.texts, self.text_ids, self.text_files, self.text_bytes = [], [], [], 0
         if not self.detectors_keep_texts:
             self.file_of = {}
@@ -249,10 +283,12 @@ class _Sink:
                 rows = rows.append_column("file_index", pa.array([self.file_of[i] for i in ids], pa.int32()))
             key = (det.name, table_name)
             writer = self.det_writers.get(key)
-            if writer is None:
-                path = os.path.join(self.shard_dir, f"{self.stem}.{det.name}.{table_name}.parquet")
-                writer = self.det_writers[key] = pq.ParquetWriter(path, rows.schema)
-            writer.write_table(rows)
+            path = os.path.join(self.shard_dir, f"{self.stem}.{det.name}.{table_name}.parquet")
+            with _shard_write():
+                if writer is None:
+                    self.det_paths.append(path)
+                    writer = self.det_writers[key] = pq.ParquetWriter(path, rows.schema)
+                writer.write_table(rows)
 
     def close(self, result: ScanUnitResult) -> None:
         self._flush_docs()
@@ -260,12 +296,50 @@ class _Sink:
         for det in self.detectors:
             self._write_detector(det, det.finish())
         if self.writer is not None:
-            self.writer.close()
+            with _shard_write():
+                self.writer.close()
             result.documents_shard = self.doc_path
         for (name, table_name), writer in self.det_writers.items():
-            writer.close()
+            with _shard_write():
+                writer.close()
             result.detector_shards.setdefault(name, {})[table_name] = writer.where  # type: ignore[attr-defined]
         result.detector_configs = {d.name: d.config_hash() for d in self.detectors}
+
+    def discard(self) -> None:
+        """After a failure: drop what detectors hold back for this path, close and delete the partial shards.
+
+        Deleting them at once matters when the disk is full: the space goes back to the paths read next.
+        """
+        for det in self.detectors:
+            try:
+                det.finish()  # a detector keeping documents until finish() would hand them to the next path
+            except Exception:  # noqa: BLE001 (the path has failed already; its detector output is dropped anyway)
+                pass
+        for path in [self.doc_path, *self.det_paths]:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        for writer in [self.writer, *self.det_writers.values()]:
+            if writer is not None:
+                try:
+                    writer.close()
+                except Exception:  # noqa: BLE001 (a writer that failed may fail again on close; it is unlinked)
+                    pass
+        self.writer, self.det_writers = None, {}
+
+
+@contextmanager
+def _shard_write() -> Iterator[None]:
+    """Turn an OSError of writing a shard file into a ShardWriteError (with the same errno)."""
+    try:
+        yield
+    except ShardWriteError:
+        raise
+    except OSError as e:
+        # no path in the message: it ends up in the disclosure, and the shard folder is a detail of this machine
+        raise ShardWriteError(e.errno, "cannot write its results to temporary space (the --out folder): "
+                                       f"{os.strerror(e.errno) if e.errno else e}") from e
 
 
 def doc_id_for(source_id: str, path: str, member: str, ordinal: int) -> str:
@@ -304,6 +378,8 @@ def _read_one(result: FileResult, stream: Any, name: str, spec: ReadSpec, source
     except StreamError as e:
         result.error_code, result.error = e.code, str(e)
     except OSError as e:
+        if isinstance(e, ShardWriteError) or is_transient(e):
+            raise  # the path as a whole fails (or is tried again): scan_unit decides
         result.error_code, result.error = "SCAN_UNREADABLE_FILE", f"cannot read: {e.strerror or e}"
     except MemoryError:
         result.error_code, result.error = "SCAN_FILE_TOO_LARGE", "ran out of memory reading this file"
@@ -311,13 +387,21 @@ def _read_one(result: FileResult, stream: Any, name: str, spec: ReadSpec, source
 
 
 def scan_unit(planned: PlannedFile, source: Source, spec: ReadSpec, shard_dir: str,
-              detectors: Iterable[BatchDetector] = (), members: list[str] | None = None) -> ScanUnitResult:
-    """Read one path on disk (a file or an archive of files) into shard files. Runs in a worker."""
+              detectors: Iterable[BatchDetector] = (), members: list[str] | None = None, *,
+              raise_transient: bool = False, checkpoint: Callable[[str], None] = _no_checkpoint) -> ScanUnitResult:
+    """Read one path on disk (a file or an archive of files) into shard files. Runs in a worker.
+
+    A path that cannot be read as a whole, or whose results cannot be written (disk full), fails alone: its result
+    holds the error and nothing else (no partial counts without their documents), its partial shards are deleted.
+    With `raise_transient`, a transient I/O error (TRANSIENT_ERRNOS) is raised instead, for the caller to retry.
+    """
     started = time.perf_counter()
     result = ScanUnitResult(planned.source_id, planned.path, spec.key(), planned.disk_bytes, planned.disk_mtime_ns,
                             None)
     stem = hashlib.sha1(f"{planned.source_id}\0{planned.path}".encode()).hexdigest()[:16]
+    sink: _Sink | None = None
     try:
+        checkpoint("scan_unit")
         if planned.prev_disk_sha256 and planned.prev_disk_bytes == planned.disk_bytes:
             # same size, new mtime: hash before reading; a touched-but-identical file is reused
             result.disk_sha256 = disk_sha256(planned.abs_path)
@@ -340,13 +424,28 @@ def scan_unit(planned: PlannedFile, source: Source, spec: ReadSpec, shard_dir: s
             except OSError:
                 pass
             result.disk_sha256 = hashed.hexdigest()
+        checkpoint("before_shard_write")
         sink.close(result)
-    except PermissionError as e:
-        result.error_code, result.error = "SCAN_UNREADABLE_FILE", f"permission denied: {e.filename}"
     except OSError as e:
-        result.error_code, result.error = "SCAN_UNREADABLE_FILE", f"cannot read: {e.strerror or e}"
+        if sink is not None:
+            sink.discard()
+        if raise_transient and is_transient(e):
+            raise
+        _failed_as_a_whole(result, e)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _failed_as_a_whole(result: ScanUnitResult, e: OSError) -> None:
+    """Record why a path failed and drop what was read of it: counts without their documents would not add up."""
+    result.files, result.documents_shard, result.detector_shards, result.detector_configs = [], None, {}, {}
+    result.license_texts = []
+    if isinstance(e, ShardWriteError):
+        result.error_code, result.error = "SCAN_WRITE_FAILED", e.strerror or str(e)
+    elif isinstance(e, PermissionError):
+        result.error_code, result.error = "SCAN_UNREADABLE_FILE", "permission denied"
+    else:
+        result.error_code, result.error = "SCAN_UNREADABLE_FILE", f"cannot read: {e.strerror or e}"
 
 
 def _scan_archive(planned: PlannedFile, source: Source, spec: ReadSpec, disk: Any, sink: _Sink,

@@ -12,8 +12,8 @@ Tables (migration 006):
   exact count). Sketches of several files merge with an element-wise maximum (detectors.diversity.hll).
 
 Definitions of tokens, scripts, hashes and domains: detectors/diversity/stats.py. Per-file state (the term counter,
-bounded by the file's vocabulary, and the bigram registers) is kept from `process` to `finish`, which emits it and
-starts afresh.
+bounded by the file's vocabulary, and the bigram registers) is kept from `process` until the scanner reports the file
+complete (`files_complete`) or to `finish`, which emits it and starts afresh.
 
 This module imports neither `provenance` nor `flows`.
 """
@@ -164,9 +164,18 @@ class DiversityDetector(Detector):
         }, schema=DOCUMENTS_SCHEMA)
         return {"diversity_documents": table}
 
+    def files_complete(self, below: int) -> dict[str, pa.Table] | None:
+        """The per-file rows of the files whose index is below `below` (complete: the scanner says so), whose state
+        is then dropped: an archive's members go out one by one instead of all at its end."""
+        done = [f for f in self._files if f < below]
+        return self._rows({f: self._files.pop(f) for f in done}) if done else None
+
     def finish(self) -> dict[str, pa.Table] | None:
         """The per-file rows of every file seen since the last call; the state is then cleared."""
         files, self._files = self._files, {}
+        return self._rows(files)
+
+    def _rows(self, files: dict[int, _FileState]) -> dict[str, pa.Table] | None:
         if not files:
             return None
         term_parts, sketch_rows = [], {"file_index": [], "kind": [], "p": [], "registers": []}
