@@ -75,8 +75,11 @@ def pick_sources(spec: str) -> list[str]:
 def audit(manifest: Path, out: Path, workers: int) -> dict:
     """`provenance audit` with every stage, in its own process, into a new catalog."""
     shutil.rmtree(out, ignore_errors=True)
+    # Prefect's local API server gets longer than its default 20 s to start on a busy 2-core machine
+    env = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS":
+           os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")}
     wall, peak_mb, done = run_measured([str(BIN), "audit", str(manifest), "--allow-outside", "--out", str(out),
-                                        "--workers", str(workers), "--no-progress"])
+                                        "--workers", str(workers), "--no-progress"], env=env)
     m = _SUMMARY.search(done.stdout)
     if not m:
         raise SystemExit(f"unexpected output of provenance audit:\n{done.stdout}")
@@ -96,47 +99,32 @@ def audit(manifest: Path, out: Path, workers: int) -> dict:
 
 # -- the baseline, in this process ---------------------------------------------------------------------------------
 
-class _SampleCollector:
-    """Reads nothing itself: the scanner hands it every document of a file; it keeps a seeded share of them.
-
-    A document is kept when a keyed hash of its id falls under `share`: the same documents for the same seed, and
-    every source sampled at the same rate."""
-
-    name = "bench-sample"
-    keeps_documents = False
-
-    def __init__(self, share: float, seed: int):
-        self.limit = int(share * 2**64)
-        self.key = seed.to_bytes(8, "big", signed=True)
-        self.texts: list[str] = []
-
-    def config_hash(self) -> str:
-        return "bench"
-
-    @classmethod
-    def tables(cls) -> tuple[str, ...]:
-        return ("bench_sample",)
-
-    def process(self, batch):
-        ids = batch.column("doc_id").to_pylist()
-        texts = batch.column("text").to_pylist()
-        for doc_id, text in zip(ids, texts):
-            digest = hashlib.blake2b(doc_id.encode(), key=self.key, digest_size=8).digest()
-            if int.from_bytes(digest, "big") < self.limit:
-                self.texts.append(text)
-        return None
-
-    def finish(self):
-        return None
-
-
 def sample_documents(manifest: Path, share: float, seed: int) -> list[str]:
     """The seeded sample's texts, read through the auditor's readers (as the audit read them)."""
+    from detectors.base import Detector
     from provenance.manifest import load_manifest
     from provenance.scan import PlannedFile, expand_paths, read_spec, scan_unit
 
+    class SampleCollector(Detector):
+        """Not a stage: the scanner hands it every document; it keeps those whose keyed hash of the id falls under
+        `share` (the same documents for the same seed, every source at the same rate) and writes nothing."""
+
+        name = "bench-sample"
+        result_table = "bench_sample"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.limit, self.key, self.texts = int(share * 2**64), seed.to_bytes(8, "big", signed=True), []
+
+        def process(self, batch):
+            for doc_id, text in zip(batch.column("doc_id").to_pylist(), batch.column("text").to_pylist()):
+                digest = hashlib.blake2b(doc_id.encode(), key=self.key, digest_size=8).digest()
+                if int.from_bytes(digest, "big") < self.limit:
+                    self.texts.append(text)
+            return None
+
     loaded = load_manifest(manifest, allow_outside=True)
-    collector = _SampleCollector(share, seed)
+    collector = SampleCollector()
     with tempfile.TemporaryDirectory(prefix="audit-bench-") as shard_dir:
         for source in loaded.manifest.sources:
             for abs_path in expand_paths(loaded, source)[0]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import re
 import os
-import resource
 import subprocess
 import sys
 import tempfile

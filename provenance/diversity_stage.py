@@ -142,10 +142,12 @@ def _language_check(declared: list[str], detected: dict[str, dict[str, Any]]) ->
 def _distinct_bigrams(catalog: Catalog, run_id: str) -> dict[str, float]:
     """Merge each source's bigram sketches (element-wise maximum) and count them with datasketch's estimator."""
     merged: dict[str, np.ndarray] = {}
-    rows = catalog.con.execute(sql("div_bigram_sketches"), {"run_id": run_id}).fetchall()
-    for source_id, p, blob in rows:
-        regs = hll.from_bytes(blob, p)
-        merged[source_id] = regs if source_id not in merged else hll.merge(merged[source_id], regs)
+    result = catalog.con.execute(sql("div_bigram_sketches"), {"run_id": run_id})
+    # a few thousand at a time: there is one sketch per file (archive members included), ~0.4 KB each
+    while rows := result.fetchmany(4096):
+        for source_id, p, blob in rows:
+            regs = hll.from_bytes(blob, p)
+            merged[source_id] = regs if source_id not in merged else hll.merge(merged[source_id], regs)
     return {s: hll.count(r) for s, r in merged.items()}
 
 

@@ -53,7 +53,7 @@ def _no_checkpoint(name: str) -> None:
 TEXT_BATCH_DOCS = 2048
 # Detectors vectorise over a whole batch (the duplicates detector holds ~55 bytes per character in numpy arrays),
 # so a worker's memory follows this size: 1 MB keeps it to tens of MB per worker at no measurable cost in speed,
-# where 8 MB cost ~470 MB of e-mail text per worker (benchmarks/RESULTS.md, full audit).
+# where a batch of 8 MB of e-mail held ~470 MB (tests/provenance/test_scan_memory.py holds the bound).
 TEXT_BATCH_BYTES = 1 << 20
 
 DOC_SCHEMA = pa.schema([
