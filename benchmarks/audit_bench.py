@@ -45,7 +45,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_common import BIN, CORPORA, bench_manifest, files_mb, run_measured, shared_source_ids  # noqa: E402
+from bench_common import (BIN, CORPORA, bench_manifest, files_mb, replace_section, run_measured,  # noqa: E402
+                          shared_source_ids)
 
 WORK = HERE / ".work" / "audit"
 RESULTS = HERE / "RESULTS.md"
@@ -249,16 +250,7 @@ def section(args: argparse.Namespace, sources: list[str], single: dict, doubled:
 
 
 def write_results(lines: list[str]) -> None:
-    """Replace this benchmark's section of RESULTS.md (up to the next top-level heading), or append it."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    body = "\n".join(lines).rstrip("\n") + "\n"
-    start = text.find(HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        nxt = text.find("\n# ", start + len(HEADING))
-        text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt >= 0 else "")
-    RESULTS.write_text(text, encoding="utf-8")
+    replace_section(RESULTS, HEADING, lines)
 
 
 def main(argv: list[str] | None = None) -> int:

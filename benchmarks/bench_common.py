@@ -90,3 +90,17 @@ def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[fl
         raise SystemExit(f"{' '.join(args[:3])} … failed with exit code {done.returncode}")
     peak_kb = int(done.stderr.strip().splitlines()[-1])
     return seconds, peak_kb / 1024, done
+
+
+def replace_section(results: Path, heading: str, lines: list[str]) -> None:
+    """Replace a benchmark's section of a results file (from `heading` up to the next top-level heading), or
+    append it."""
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    body = "\n".join(lines).rstrip("\n") + "\n"
+    start = text.find(heading + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + body
+    else:
+        nxt = text.find("\n# ", start + len(heading))
+        text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt >= 0 else "")
+    results.write_text(text, encoding="utf-8")

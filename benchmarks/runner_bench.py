@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import BIN, CORPORA, SHARED_MANIFEST, files_mb, run_measured  # noqa: E402
+from bench_common import BIN, CORPORA, SHARED_MANIFEST, files_mb, replace_section, run_measured  # noqa: E402
 
 WORK = HERE / ".work" / "runners"
 RESULTS = HERE / "RESULTS.md"
@@ -108,16 +108,7 @@ def _shown(manifest: Path) -> str:
 
 
 def write_results(lines: list[str]) -> None:
-    """Replace this benchmark's section of RESULTS.md (up to the next top-level heading), or append it."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    body = "\n".join(lines).rstrip("\n") + "\n"
-    start = text.find(HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        nxt = text.find("\n# ", start + len(HEADING))
-        text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt >= 0 else "")
-    RESULTS.write_text(text, encoding="utf-8")
+    replace_section(RESULTS, HEADING, lines)
 
 
 def main(argv: list[str] | None = None) -> int:
