@@ -76,7 +76,8 @@ def masked_excerpt(text: str, start: int, end: int, entity_type: str, context_wo
     out, pos = [], lo
     for s, e, t in spans:
         s, e = max(s, lo), min(e, hi)
-        if s < pos:  # overlapping results: the earlier placeholder covers it
+        if s < pos:  # overlapping results: the earlier placeholder covers the union, so no tail shows
+            pos = max(pos, e)
             continue
         out.append(_mask_chars(text[pos:s], keep))
         out.append(f"<{t}>")

@@ -158,6 +158,18 @@ def test_masked_excerpt_hides_values_and_keeps_context_words() -> None:
     assert "<CN_MOBILE_PHONE>" in ex and "手机" in ex and "<EMAIL_ADDRESS>" in ex
 
 
+def test_masked_excerpt_covers_the_whole_of_overlapping_values() -> None:
+    # a shorter result inside the start of a longer one (a phone number that is also an e-mail's local part):
+    # the longer value's tail must not go through the character mask, which keeps context words readable
+    value = "13912345678.phone@example.com"
+    text = f"联系：{value} 谢谢"
+    s = text.index(value)
+    shorter = (s, s + 11, "CN_MOBILE_PHONE")
+    longer = (s, s + len(value), "EMAIL_ADDRESS")
+    ex = masked_excerpt(text, *shorter, ["phone"], [longer], width=40)
+    assert "phone" not in ex and "example" not in ex and "com" not in ex
+    assert ex.count("<") == 1 and "<CN_MOBILE_PHONE>" in ex
+
 def test_keyed_hash_normalises_and_depends_on_the_key() -> None:
     a = keyed_hash(b"k1" * 16, "CN_MOBILE_PHONE", "+86 139-1234-5678")
     b = keyed_hash(b"k1" * 16, "CN_MOBILE_PHONE", "１３９１２３４５６７８")
