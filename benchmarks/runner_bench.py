@@ -91,8 +91,10 @@ def section(manifest: Path, disk_mb: float, workers: int, runs: list[dict[str, A
         f"Disclosures identical across runners (run ids, times and paths left out): **{'yes' if same else 'NO'}**.",
         "Wall time includes the interpreter, Prefect's API and, for Dask, starting and stopping a LocalCluster of "
         f"{workers} worker processes (each imports the auditor and builds its detectors once); `flow` is the audit "
-        "flow's own time. On 2 cores threads and processes compete for the same CPUs: Dask pays off when its "
-        "workers are on other machines (`--dask-address`) that see the data and `--out` on shared storage.",
+        "flow's own time. Threads share one interpreter, so the Python parts of the stages (presidio on candidate "
+        "windows, readers, shingling) take turns under its lock; worker processes do not, which is why processes "
+        "or Dask can beat threads on the same 2 cores. Beyond one machine, Dask's workers must see the data and "
+        "`--out` on shared storage (`--dask-address`).",
         "",
         f"Benchmark wall time {seconds:.0f} s.",
         "",
