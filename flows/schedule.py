@@ -71,17 +71,19 @@ def flag_worse_run(catalog: Catalog, run_id: str, options: WorseOptions, log: An
 
 @flow(name=FLOW_NAME, log_prints=False)
 def scheduled_audit(manifest_path: str, db: str, out: str, stages: list[str], workers: int = 2,
+                    runner: str = "thread", dask_address: str | None = None,
                     allow_outside: bool = False, max_record_mb: int = 16, pii_sample: int = 0, pii_seed: int = 0,
-                    pii_lang: str = "auto", dup_threshold: float = 0.8, dup_bands: int = 16, dup_rows: int = 8,
-                    dup_verify: str = "exact", worse_pii_margin: float = 0.01,
-                    worse_dup_margin: float = 0.02) -> dict[str, Any]:
+                    pii_lang: str = "auto", pii_ner: list[list[str]] | None = None, dup_threshold: float = 0.8,
+                    dup_bands: int = 16, dup_rows: int = 8, dup_verify: str = "exact",
+                    worse_pii_margin: float = 0.01, worse_dup_margin: float = 0.02) -> dict[str, Any]:
     """One audit of a scheduled deployment, incremental on its catalog."""
     from flows.audit import PiiOptions, run_audit
     from provenance.dup_stage import DupOptions
 
     result = run_audit(manifest_path, db=db, out=out, stages=stages, workers=workers, allow_outside=allow_outside,
-                       max_record_mb=max_record_mb,
-                       pii=PiiOptions(language=pii_lang, sample=pii_sample, seed=pii_seed),
+                       max_record_mb=max_record_mb, runner=runner, dask_address=dask_address,
+                       pii=PiiOptions(language=pii_lang, sample=pii_sample, seed=pii_seed,
+                                      ner_models=tuple(tuple(pair) for pair in pii_ner or ())),
                        dup=DupOptions(threshold=dup_threshold, bands=dup_bands, rows=dup_rows, verify=dup_verify),
                        worse=WorseOptions(pii_margin=worse_pii_margin, dup_margin=worse_dup_margin))
     return {"run_id": result.run_id, "documents": result.documents, "files_read": result.files_read,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from flows.cli_options import audit_options
 from provenance.cli import cli
 
 
@@ -19,33 +20,11 @@ from provenance.cli import cli
               help='When to audit: a cron expression in --timezone, e.g. "0 3 * * 1" (Mondays at 03:00).')
 @click.option("--name", default=None, help="Deployment name (default: the manifest's dataset name).")
 @click.option("--timezone", default="UTC", show_default=True, help="Time zone of --cron (IANA name).")
-@click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="Catalog file (default: OUT/audit.duckdb); every run audits into it incrementally.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
-              help="Folder for disclosure.json and the other outputs (rewritten by every run).")
-@click.option("--stages", default="all", show_default=True,
-              help="Comma-separated stages to run; `scan` always runs. See `provenance stages`.")
-@click.option("--workers", type=click.IntRange(1), default=2, show_default=True, help="Files read in parallel.")
-@click.option("--allow-outside", is_flag=True, help="Allow manifest paths outside the manifest's folder.")
-@click.option("--max-record-mb", type=click.IntRange(1, 4096), default=16, show_default=True,
-              help="Records larger than this are rejected (and counted) instead of read.")
-@click.option("--pii-sample", type=click.IntRange(0), default=0, show_default=True,
-              help="PII stage on a seeded sample of N documents per source (0: every document).")
-@click.option("--pii-seed", type=int, default=0, show_default=True, help="Seed of the PII sample.")
-@click.option("--pii-lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True,
-              help="Recognizer set: per document by its script (auto), or one for all.")
-@click.option("--dup-threshold", type=click.Choice(["0.7", "0.8", "0.9"]), default="0.8", show_default=True,
-              help="Jaccard similarity at which documents form a near-duplicate cluster.")
-@click.option("--dup-bands", default="16x8", show_default=True, metavar="BxR", help="LSH banding: B bands of R rows.")
-@click.option("--dup-verify", type=click.Choice(["exact", "estimate"]), default="exact", show_default=True,
-              help="Near-duplicate pairs: exact Jaccard or the MinHash estimate.")
-@click.option("--worse-pii-margin", type=float, default=0.01, show_default=True,
-              help="A run is worse when the PII rate rose by more than this (absolute) since the previous run.")
-@click.option("--worse-dup-margin", type=float, default=0.02, show_default=True,
-              help="A run is worse when the near-duplicate rate rose by more than this (absolute).")
+@audit_options
 def schedule(manifest_file: str, cron: str, name: str | None, timezone: str, db: str | None, out_dir: str,
-             stages: str, workers: int, allow_outside: bool, max_record_mb: int, pii_sample: int, pii_seed: int,
-             pii_lang: str, dup_threshold: str, dup_bands: str, dup_verify: str, worse_pii_margin: float,
+             stages: str, workers: int, runner: str, dask_address: str | None, allow_outside: bool,
+             max_record_mb: int, pii_sample: int, pii_seed: int, pii_lang: str, pii_ner: tuple[str, ...],
+             dup_threshold: str, dup_bands: str, dup_verify: str, worse_pii_margin: float,
              worse_dup_margin: float) -> None:
     """Audit MANIFEST_FILE on a cron schedule: a Prefect deployment served from this process (Ctrl-C stops).
 
@@ -53,7 +32,8 @@ def schedule(manifest_file: str, cron: str, name: str | None, timezone: str, db:
     runs`). Runs show in the Prefect UI: start `prefect server start` first and set PREFECT_API_URL to its API.
     """
     from flows.audit import parse_stages
-    from flows.cli import parse_banding
+    from flows.cli import parse_banding, parse_ner
+    from flows.runners import RunnerChoice
     from flows.schedule import (FLOW_NAME, build_deployment, check_cron, check_name, default_name, prefect_api,
                                 serve_deployment)
     from provenance.catalog import Catalog
@@ -68,13 +48,16 @@ def schedule(manifest_file: str, cron: str, name: str | None, timezone: str, db:
     bands, rows = parse_banding(dup_bands)
     DupOptions(threshold=float(dup_threshold), bands=bands, rows=rows, verify=dup_verify)  # checks them now
     WorseOptions(pii_margin=worse_pii_margin, dup_margin=worse_dup_margin)
+    RunnerChoice(kind=runner, workers=workers, dask_address=dask_address).check()
+    ner_models = parse_ner(pii_ner)  # installed now, or exit 2 now
     out_path = Path(out_dir).resolve()
     db_path = Path(db).resolve() if db else out_path / "audit.duckdb"
     Catalog.open(db_path).close()  # in use by an audit, or too new: say so now, not at the first run
     parameters = {
         "manifest_path": str(Path(manifest_file).resolve()), "db": str(db_path), "out": str(out_path),
         "stages": stage_list, "workers": workers, "allow_outside": allow_outside, "max_record_mb": max_record_mb,
-        "pii_sample": pii_sample, "pii_seed": pii_seed, "pii_lang": pii_lang, "dup_threshold": float(dup_threshold),
+        "runner": runner, "dask_address": dask_address, "pii_sample": pii_sample, "pii_seed": pii_seed,
+        "pii_lang": pii_lang, "pii_ner": [list(pair) for pair in ner_models], "dup_threshold": float(dup_threshold),
         "dup_bands": bands, "dup_rows": rows, "dup_verify": dup_verify, "worse_pii_margin": worse_pii_margin,
         "worse_dup_margin": worse_dup_margin}
     deployment = build_deployment(name, cron, timezone, parameters)

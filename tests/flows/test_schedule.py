@@ -264,6 +264,10 @@ def test_the_readme_automation_example_is_a_valid_prefect_automation() -> None:
     (["--cron", "0 3 * * 1", "--name", "weekly/audit"], "--name", "--name weekly-audit"),
     (["--cron", "0 3 * * 1", "--worse-dup-margin", "-0.1"], "--worse-dup-margin", "--worse-dup-margin 0.01"),
     (["--cron", "0 3 * * 1", "--stages", "scan,nope"], "--stages", "choose from"),
+    (["--cron", "0 3 * * 1", "--dask-address", "tcp://127.0.0.1:8786"], "--dask-address", "add --runner dask"),
+    (["--cron", "0 3 * * 1", "--runner", "dask", "--dask-address", "10.0.0.5"], "--dask-address", "tcp://"),
+    (["--cron", "0 3 * * 1", "--workers", "0"], "--workers", "--workers 1"),
+    (["--cron", "0 3 * * 1", "--pii-ner", "en=no_such_model_xx"], "--pii-ner", "never downloads"),
 ])
 def test_bad_schedule_input_exits_2_naming_the_option(tmp_path: Path, args: list, option: str, hint: str) -> None:
     result = run_cli("schedule", SAMPLES / "manifest.yaml", "--db", tmp_path / "c.duckdb", *args)
@@ -279,6 +283,24 @@ def test_schedule_without_cron_or_with_a_bad_manifest_exits_2(tmp_path: Path) ->
     bad.write_text("dataset: {name: x}\nsources: []\n", encoding="utf-8")
     result = run_cli("schedule", bad, "--cron", "0 3 * * 1", "--db", tmp_path / "c.duckdb")
     assert result.exit_code == 2 and "problem" in result.stderr and not (tmp_path / "c.duckdb").exists()
+
+
+def test_schedule_takes_every_audit_option_and_hands_each_to_the_flow() -> None:
+    # a scheduled audit is the same audit on a timer: the options cannot drift apart (they are declared once, in
+    # flows/cli_options.py), and each reaches the deployment's flow as a parameter it declares
+    from flows.cli import audit
+    from flows.schedule import scheduled_audit
+    from flows.schedule_cli import schedule
+
+    audit_names = {p.name for p in audit.params} - {"fail_on", "progress"}  # a served run has no exit code or tty
+    schedule_names = {p.name for p in schedule.params}
+    assert audit_names <= schedule_names
+    assert schedule_names - audit_names == {"cron", "name", "timezone"}
+    flow_parameters = set(scheduled_audit.parameters.properties)
+    renamed = {"manifest_file": "manifest_path", "out_dir": "out", "dup_bands": "dup_rows"}
+    for name in sorted(audit_names):
+        assert renamed.get(name, name) in flow_parameters, name
+    assert {"runner", "dask_address", "pii_ner"} <= flow_parameters
 
 
 def test_the_deployment_carries_a_cron_schedule_and_json_parameters(tmp_path: Path) -> None:
