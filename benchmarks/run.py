@@ -121,7 +121,7 @@ def main() -> int:
     # so Prefect's threads from the audits above are not in its timings
     pii = subprocess.run([sys.executable, str(HERE / "pii_bench.py")], stdout=subprocess.PIPE, text=True, check=True)
     with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
-        f.write("\n# PII engine results\n\n" + pii.stdout)
+        f.write("\n# PII engine results\n\n" + pii.stdout)  # pii_bench.RESULTS_HEADING
     dup = subprocess.run([sys.executable, str(HERE / "dup_bench.py")], stdout=subprocess.PIPE, text=True, check=True)
     import dup_accuracy  # near-duplicate recall and precision against exact Jaccard, zh and en
 

@@ -35,7 +35,7 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecogni
 
 from detectors.pii import LANGUAGES, recognizers_en, recognizers_zh  # LANGUAGES re-exported
 from detectors.pii.nlp import OfflineNlpEngine
-from detectors.pii.validators import to_halfwidth
+from detectors.pii.validators import HALFWIDTH_TABLE
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -100,6 +100,12 @@ class _LanguagePlan:
         # per window, Python's re is cheaper than a call into RE2 (whose wrapper converts offsets in Python)
         self.gates = [(r, re.compile(_trigger(r)).finditer) for r in recognizers]
         self.combined = re2.compile("|".join(f"(?:{_trigger(r)})" for r in recognizers))
+        # which triggers occur in a window, in one RE2 pass: in PII-dense text a window holds one or two kinds of
+        # identifier, and trying every recognizer's trigger on it with Python's re cost more than the recognizers
+        self.gate_set = re2.Set.SearchSet()
+        for r in recognizers:
+            self.gate_set.Add(_trigger(r))
+        self.gate_set.Compile()
         self.ner = ner
         self.entities = sorted({e for r in recognizers for e in r.supported_entities}
                                | (set(ner.supported_entities) if ner else set()))
@@ -186,16 +192,26 @@ class PiiEngine:
         """Candidate pass, then presidio on windows (fast path)."""
         return self.analyze_many([text], language)[0]
 
-    def analyze_many(self, texts: list[str], language: str = "auto") -> list[list[PiiResult]]:
-        """`analyze` for a batch: one candidate pass over all texts of a language (joined), then windows per text."""
-        langs = [self.language_of(t, language) for t in texts]
+    def analyze_many(self, texts: list[str], language: str = "auto",
+                     languages: list[str] | None = None) -> list[list[PiiResult]]:
+        """`analyze` for a batch: one candidate pass over all texts of a language (joined), then windows per text.
+
+        `languages`, one per text, when the caller has already chosen them (with `language_of`)."""
+        langs = languages if languages is not None else [self.language_of(t, language) for t in texts]
         out: list[list[PiiResult]] = [[] for _ in texts]
         for lang in dict.fromkeys(langs):
             plan = self.plans[lang]
             idx = [i for i, x in enumerate(langs) if x == lang]
-            norms = [fold(texts[i]) for i in idx]
-            spans = _candidates(norms, plan.combined)
+            norms = [texts[i] for i in idx]
+            encoded = [t.encode("utf-8", "surrogatepass") for t in norms]
+            for k, data in enumerate(encoded):
+                if _FULLWIDTH_IN_IDS_UTF8.search(data):  # RE2 on the bytes: ~10x faster than re on the str
+                    norms[k] = fold(norms[k])
+                    encoded[k] = norms[k].encode("utf-8", "surrogatepass")
+            spans = _candidates(encoded, plan.combined)
             for k, i in enumerate(idx):
+                if not spans[k] and plan.ner is None:
+                    continue  # most documents of a corpus: no trigger, nothing to run
                 norm = norms[k]
                 results: list[RecognizerResult] = []
                 for a, b in self._windows(norm, spans[k]):
@@ -224,7 +240,12 @@ class PiiEngine:
         """Each recognizer whose trigger occurs in text[a:b], on windows around its own trigger hits only."""
         region = text[a:b]
         out: list[RecognizerResult] = []
-        for rec, finditer in plan.gates:
+        present = plan.gate_set.Match(region.encode("utf-8", "surrogatepass"))  # (a str with a lone surrogate
+        # would not encode inside the wrapper)
+        if not present:
+            return out
+        for k in sorted(present):
+            rec, finditer = plan.gates[k]
             spans = [(a + m.start(), a + m.end()) for m in finditer(region)]
             if not spans:
                 continue
@@ -331,26 +352,36 @@ def fold(text: str) -> str:
     if not _FULLWIDTH_IN_IDS.search(text):
         return text
     # only the characters identifiers are made of, run by run: str.translate over a whole CJK text costs more
-    return _FOLDABLE.sub(lambda m: to_halfwidth(m.group()), text)
+    return _FOLDABLE.sub(_fold_run, text)
 
 
-def _candidates(texts: list[str], combined) -> list[list[tuple[int, int]]]:
-    """Character spans of trigger hits in each text, from one RE2 pass over the UTF-8 of all texts joined.
+def _fold_run(m: re.Match) -> str:
+    return m.group().translate(HALFWIDTH_TABLE)  # the run holds only foldable characters
+
+
+_FULLWIDTH_IN_IDS_UTF8 = re2.compile(_FULLWIDTH_IN_IDS.pattern.encode("utf-8"))
+
+
+def _candidates(encoded: list[bytes], combined) -> list[list[tuple[int, int]]]:
+    """Character spans of trigger hits in each text (given as its UTF-8), from one RE2 pass over all texts joined.
 
     RE2 runs on bytes (its Python wrapper turns byte offsets into character offsets slowly on str input); hits
     are few, so their byte offsets are converted here, incrementally per text.
     """
-    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
     starts, pos = [], 0
     for e in encoded:
         starts.append(pos)
         pos += len(e) + len(_SEPARATOR)
     joined = _SEPARATOR.join(encoded)
-    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    spans: list[list[tuple[int, int]]] = [[] for _ in encoded]
     k, last_byte, last_char = -1, 0, 0
     for m in combined.finditer(joined):
         bs, be = m.span()
         j = bisect_right(starts, bs) - 1
+        if bs - starts[j] >= len(encoded[j]) and j + 1 < len(encoded) and be > starts[j + 1]:
+            # begun in the separator, ending in the next text: a trigger's "(?:^|[^0-9])" took the separator's
+            # newline where a text of its own would have matched "^"; the hit belongs to the next text
+            j += 1
         data, base = encoded[j], starts[j]
         bs, be = max(bs - base, 0), min(be - base, len(data))
         if bs >= len(data) or be <= 0:

@@ -17,7 +17,10 @@ match. The engine runs one alternation of all triggers over the text and presidi
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, Pattern
+import re
+
+import phonenumbers
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 
 from detectors.pii.validators import grow, phone_run
 from presidio_analyzer.predefined_recognizers import (
@@ -35,9 +38,19 @@ __all__ = ["english_recognizers", "in_address_token", "PhoneNumberRecognizer", "
 
 # Regions whose national formats libphonenumber tries (numbers written with +country code are found whatever the
 # region). presidio's default is US, GB, DE, FR, IL, IN, CA, BR; each region is a full pass of the matcher, the
-# costliest step of the engine, so: CA is dropped (the US pass finds North-American numbers), DE/FR/IL/BR national
-# formats are dropped (their numbers in English text carry +49/+33/…), and AU is added.
+# costliest step of the engine, so: CA is dropped (the US pass finds North-American numbers), IL/BR national
+# formats are dropped, and AU is added. DE and FR (TRUNK_REGIONS) are tried only where a digit run starts with 0:
+# their national formats need the trunk prefix 0 (libphonenumber's VALID leniency checks it), so without one those
+# two passes cannot find anything a US/GB/IN/AU pass does not.
 PHONE_REGIONS = ("US", "GB", "IN", "AU")
+TRUNK_REGIONS = ("DE", "FR")
+_TRUNK_RUN = re.compile(r"(?<![0-9])0[\s().\-]{0,2}[0-9]")
+_TRUNK_START = re.compile(r"\(?0[1-9]")
+
+
+def _trunk_number(value: str) -> bool:
+    """A German or French national number as written: trunk 0, then the area code, 7 digits or more in all."""
+    return _TRUNK_START.match(value) is not None and sum(ch.isdigit() for ch in value) >= 7
 
 TRIGGERS = {
     # 12-19 digits with single spaces or hyphens between them (PaymentCardRecognizer's pattern without lookaround)
@@ -119,6 +132,20 @@ def in_address_token(text: str, start: int, end: int, reach: int = 80) -> bool:
     return "@" in text[a:b]
 
 
+_DOTTED_QUAD = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
+_SSN_LAYOUT = re.compile(r"\d{3}-\d{2}-\d{4}")
+
+
+def not_a_phone_layout(value: str) -> bool:
+    """Values libphonenumber accepts whose layout says they are something else: an IPv4 address (four dot-separated
+    groups, each at most 255; IP_ADDRESS reports it) or the US social security layout 3-2-4 (no national plan the
+    recognizer tries groups a number so; US_SSN decides, with its own checks)."""
+    quad = _DOTTED_QUAD.fullmatch(value)
+    if quad is not None and all(int(group) <= 255 for group in quad.groups()):
+        return True
+    return _SSN_LAYOUT.fullmatch(value) is not None
+
+
 class PhoneNumberRecognizer(PhoneRecognizer):
     """presidio's libphonenumber recognizer, minus numbers inside e-mail addresses and message ids.
 
@@ -128,10 +155,32 @@ class PhoneNumberRecognizer(PhoneRecognizer):
     """
 
     MIN_DIGITS = 9  # national numbers of the US, GB, IN and AU plans
+    TRUNK_REGIONS: tuple[str, ...] = ()  # tried too where a digit run starts with the trunk prefix 0
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list:
-        return [r for r in super().analyze(text, entities, nlp_artifacts)
-                if not in_address_token(text, r.start, r.end)]
+        return [r for r in self._match(text, nlp_artifacts)
+                if not in_address_token(text, r.start, r.end) and not not_a_phone_layout(text[r.start:r.end])]
+
+    def _match(self, text: str, nlp_artifacts=None) -> list[RecognizerResult]:
+        """presidio's PhoneRecognizer.analyze (one matcher pass per region, results kept the same way), with the
+        trunk-prefix regions added only when the text has a digit run starting with 0."""
+        regions = tuple(self.supported_regions)
+        if self.TRUNK_REGIONS and _TRUNK_RUN.search(text):
+            regions += self.TRUNK_REGIONS
+        results = []
+        for region in regions:
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=self.leniency):
+                if region in self.TRUNK_REGIONS and not _trunk_number(match.raw_string):
+                    # a national number of these plans starts with its trunk 0 and has 7+ digits; what else their
+                    # matcher takes is noise ("12:34:56 -0700" in a mail header gives "56 -0700", "05 -0700"),
+                    # and a +/00 number is found by the other passes
+                    continue
+                try:
+                    found_in = phonenumbers.region_code_for_number(phonenumbers.parse(text[match.start:match.end]))
+                except phonenumbers.NumberParseException:
+                    found_in = region
+                results.append(self._get_recognizer_result(match, text, found_in, nlp_artifacts))
+        return EntityRecognizer.remove_duplicates(results)
 
     def candidate(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The engine's check of a trigger hit before calling libphonenumber, its costliest step: None when no
@@ -139,11 +188,18 @@ class PhoneNumberRecognizer(PhoneRecognizer):
         a +country-code number, and the digit run around the hit has fewer; or the hit is in an address token."""
         run = phone_run(text, start, end)
         digits = sum(ch.isdigit() for ch in run)
-        if digits < self.MIN_DIGITS and not ("+" in run and digits >= 7):
+        trunk = bool(self.TRUNK_REGIONS) and _TRUNK_RUN.search(run) is not None
+        if digits < self.MIN_DIGITS and not (("+" in run or trunk) and digits >= 7):
             return None
         if in_address_token(text, start, end):
             return None
         return (start, end)
+
+
+class EnglishPhoneRecognizer(PhoneNumberRecognizer):
+    """PhoneNumberRecognizer for English text: US, GB, IN, AU national formats, and DE/FR ones after a trunk 0."""
+
+    TRUNK_REGIONS = TRUNK_REGIONS
 
 
 def english_recognizers(language: str = "en") -> list[EntityRecognizer]:
@@ -152,8 +208,8 @@ def english_recognizers(language: str = "en") -> list[EntityRecognizer]:
         CryptoRecognizer(supported_language=language),
         IbanRecognizer(supported_language=language),
         IpRecognizer(supported_language=language),
-        PhoneNumberRecognizer(supported_language=language, supported_regions=PHONE_REGIONS,
-                              name="PhoneNumberRecognizer"),
+        EnglishPhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS,
+                               name="PhoneNumberRecognizer"),
         UsSsnRecognizer(supported_language=language),
         UsItinRecognizer(supported_language=language),
         UsPassportRecognizer(supported_language=language),

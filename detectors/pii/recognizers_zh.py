@@ -30,12 +30,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import regex
 import phonenumbers
+import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from detectors.pii import validators as v
-from detectors.pii.recognizers_en import PhoneNumberRecognizer
+from detectors.pii.recognizers_en import PhoneNumberRecognizer, in_address_token, not_a_phone_layout
 
 FLAGS = regex.DOTALL | regex.MULTILINE
 HAN = r"\p{Han}"
@@ -544,6 +544,15 @@ NEUTRAL = {"EMAIL_ADDRESS"}
 NATIONAL_SCORE = 0.3
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
 _MOBILE_RUN = regex.compile(r"\+?[0-9]+(?:[ -][0-9]+){0,3}")
+# a word of two or more Latin letters glued to a number ("+886912345678Email:", "TEL0912345678"): Chinese text has no
+# spaces, and libphonenumber's matcher drops a number touching a Latin letter. A single letter is left alone: it
+# may be an extension mark ("x12") or part of a code.
+_GLUED_WORD = regex.compile(r"(?<=[0-9])[A-Za-z]{2,}|[A-Za-z]{2,}(?=\+?[0-9])")
+
+
+def unglue(text: str) -> str:
+    """`text` with Latin words glued to a number turned into spaces: same length, so offsets do not move."""
+    return _GLUED_WORD.sub(lambda m: " " * len(m.group()), text)
 
 
 class GreaterChinaPhoneRecognizer(PhoneNumberRecognizer):
@@ -594,7 +603,10 @@ class GreaterChinaPhoneRecognizer(PhoneNumberRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         kept = []
-        for result in super().analyze(text, entities, nlp_artifacts):
+        # the matcher sees the text with glued words spaced out; the address check sees the text itself
+        for result in self._match(unglue(text), nlp_artifacts):
+            if in_address_token(text, result.start, result.end) or not_a_phone_layout(text[result.start:result.end]):
+                continue
             try:
                 region = phonenumbers.region_code_for_number(phonenumbers.parse(text[result.start:result.end], "HK"))
             except phonenumbers.NumberParseException:

@@ -20,9 +20,9 @@ from pathlib import Path
 # U+FF01..U+FF5E are the fullwidth forms of ASCII 0x21..0x7E (same order, offset 0xFEE0); U+3000 is the ideographic
 # space. Chinese text often writes digits, @, ., -, +, (, ), : this way (１３８…, ＠, （０１０）), so recognizers
 # written for ASCII would miss them. Every mapping is one code point to one code point, so offsets do not move.
-_HALFWIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_HALFWIDTH_TABLE[0x3000] = 0x20
-_HALFWIDTH_TABLE[0xFE63] = 0x2D  # small hyphen-minus, seen in phone numbers (010﹣62345678)
+HALFWIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+HALFWIDTH_TABLE[0x3000] = 0x20
+HALFWIDTH_TABLE[0xFE63] = 0x2D  # small hyphen-minus, seen in phone numbers (010﹣62345678)
 _HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000\ufe63]")
 
 
@@ -33,7 +33,7 @@ def to_halfwidth(text: str) -> str:
     """
     if _HAS_FULLWIDTH.search(text) is None:
         return text
-    return text.translate(_HALFWIDTH_TABLE)
+    return text.translate(HALFWIDTH_TABLE)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -395,6 +395,13 @@ def email_valid(s: str) -> bool:
     labels = host.split(".")
     if len(labels) < 2 or not all(_LABEL_RE.fullmatch(label) for label in labels):
         return False
+    return _registrable(host.lower())
+
+
+@functools.lru_cache(maxsize=65536)
+def _registrable(host: str) -> bool:
+    """A registrable name under a known public suffix. Cached: a corpus names the same few hosts over and over
+    (an e-mail archive's own domain in every header), and the suffix lookup is most of an address's check."""
     parts = _suffix_extractor()(host)
     return bool(parts.suffix) and bool(parts.domain)
 

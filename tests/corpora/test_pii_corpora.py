@@ -43,7 +43,10 @@ def bdci_scores(pc, engine):
     mainland = pc.score(((pc.mainland_mobile_gold(d), p) for d, p in zip(docs, pred)), ["CN_MOBILE_PHONE"])
     # the whole "mobile" label against every phone-number prediction (mobile, landline, libphonenumber)
     any_phone = pc.score(((pc.as_any_phone(d.gold), pc.as_any_phone(p)) for d, p in zip(docs, pred)), ["ANY_PHONE"])
-    return strict, mainland, any_phone
+    # ... restricted to the values libphonenumber's matcher recognises as phone numbers (pii_corpora)
+    any_valid = pc.score(((pc.matcher_valid_any_phone_gold(d), pc.as_any_phone(p)) for d, p in zip(docs, pred)),
+                         ["ANY_PHONE"])
+    return strict, mainland, any_phone, any_valid
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,9 @@ def synth_scores(pc, engine):
     full = pc.score(((d.gold, p) for d, p in zip(docs, pred)), pc.PRESIDIO_MAP.values())
     # PHONE_NUMBER restricted to the gold numbers libphonenumber calls valid (rule in pii_corpora.phone_valid)
     valid_phone = pc.score(((pc.valid_phone_gold(d), p) for d, p in zip(docs, pred)), ["PHONE_NUMBER"])
-    return full, valid_phone
+    # ... and to those libphonenumber's matcher recognises standing alone (pii_corpora.phone_matcher_valid)
+    matcher_phone = pc.score(((pc.matcher_valid_phone_gold(d), p) for d, p in zip(docs, pred)), ["PHONE_NUMBER"])
+    return full, valid_phone, matcher_phone
 
 
 def _counts(s) -> str:
@@ -130,13 +135,24 @@ def test_bdci_mobile_precision_against_the_whole_label(bdci_scores) -> None:
 
 @pytest.mark.xfail(strict=True, reason=(
     "BDCI labels every phone number 'mobile': recall of the whole label against any phone-number prediction "
-    "(CN_MOBILE_PHONE, CN_LANDLINE_PHONE or PHONE_NUMBER) measured 236/277 = 0.852 (precision 238/251 = 0.948) "
-    "on 2026-11-28 19:20. The misses are Hong Kong/Macau 8-digit numbers without a "
-    "context word (scored 0.3 < 0.4 by design: in prose they are as often figures or year spans), values holding "
-    "no number valid for libphonenumber, numbers glued to Latin letters (rejected by libphonenumber's matcher), and "
-    "3 mainland mobiles (2 inside a longer digit run, 1 before a bare '@'). Reported, bar not lowered."))
+    "(CN_MOBILE_PHONE, CN_LANDLINE_PHONE or PHONE_NUMBER) measured 244/277 = 0.881 (precision 246/262 = 0.939) "
+    "on 2026-11-29. 24 of the 277 values are no phone number for libphonenumber's matcher in CN, HK, MO or TW "
+    "(next test); the rest are explained there. Reported, bar not lowered."))
 def test_bdci_mobile_recall_against_the_whole_label(bdci_scores) -> None:
     s = bdci_scores[2]["ANY_PHONE"]
+    assert s.r_overlap >= 0.95, _counts(s)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Any-phone recall on the 253 BDCI 'mobile' values that libphonenumber's matcher recognises standing alone in "
+    "CN, HK, MO or TW (pii_corpora.phone_matcher_valid) measured 237/253 = 0.937 on 2026-11-29. The 16 misses: "
+    "6 glued to the local part of an e-mail address (one token with the '@', which the phone recognizers leave "
+    "to the address); 3 eight-digit Hong Kong/Macau numbers with no context word near (scored 0.3 < 0.4 by design: "
+    "in Chinese prose an 8-digit run is as often a figure or a year span); 2 inside a longer digit run; 2 in "
+    "number pairs written with a fullwidth slash; 3 others (a 14-digit run, an extension after a hyphen, a number "
+    "glued to a word on both sides). Reported, bar not lowered."))
+def test_bdci_phone_recall_on_numbers_libphonenumber_recognises(bdci_scores) -> None:
+    s = bdci_scores[3]["ANY_PHONE"]
     assert s.r_overlap >= 0.95, _counts(s)
 
 
@@ -156,16 +172,30 @@ def test_presidio_research_card_recall(synth_scores) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "PHONE_NUMBER recall on the 82 of 92 Faker gold numbers that are valid for libphonenumber (a '+' number valid "
-    "with region None, else valid with one of US, GB, IN, AU, CA, DE, FR; 10 are invalid) measured 44/82 = 0.537. "
-    "Of the 38 misses, 35 are national-format numbers valid only in DE (25), DE/FR (8) or FR (2), outside the "
-    "recognizer's regions US, GB, IN, AU (Germany's plan accepts most 7-11 digit strings); 3 are valid by parse in "
-    "those regions but rejected by libphonenumber's matcher (an extension written with letters 1, leniency VALID "
-    "2). Every valid '+' number (6) and 38 of the 41 valid in the recognizer's regions are found. Reported, bar "
-    "not lowered."))
+    "PHONE_NUMBER recall on the 82 of 92 Faker gold numbers that libphonenumber's parser calls valid (a '+' number "
+    "valid with region None, else valid with one of US, GB, IN, AU, CA, DE, FR) measured 50/82 = 0.610 on "
+    "2026-11-29. Nearly all 32 misses are 'valid only in DE' without the trunk prefix 0 ('123 4567'): Germany's "
+    "plan accepts most 7-11 digit strings when parsed, but libphonenumber's own matcher does not take such a run "
+    "for a phone number in text, and neither does this engine. The next test scores the numbers the matcher "
+    "recognises. Reported, bar not lowered."))
 def test_presidio_research_valid_phone_recall(synth_scores) -> None:
     s = synth_scores[1]["PHONE_NUMBER"]
     assert s.r_overlap >= 0.95, _counts(s)
+
+
+def test_presidio_research_phone_recall_on_numbers_libphonenumber_recognises(synth_scores) -> None:
+    # the 50 of 92 Faker numbers that libphonenumber's PhoneNumberMatcher (leniency VALID) finds standing alone in
+    # US, GB, IN, AU, CA, DE or FR; measured 2026-11-29: 50/50. Before DE and FR national formats were tried after
+    # a trunk 0 (recognizers_en.TRUNK_REGIONS): 44/50.
+    s = synth_scores[2]["PHONE_NUMBER"]
+    assert s.r_overlap >= 0.95, _counts(s)
+
+
+def test_presidio_research_phone_precision(synth_scores) -> None:
+    # every PHONE_NUMBER prediction against the whole label; measured 2026-11-29: 53/55 = 0.964 (was 45/52 before
+    # IPv4 addresses and the SSN 3-2-4 layout were excluded: recognizers_en.not_a_phone_layout)
+    s = synth_scores[0]["PHONE_NUMBER"]
+    assert s.p_overlap >= 0.95, _counts(s)
 
 
 # -- typical pre-training text (CMRC 2018 Wikipedia, Gutenberg novels): few entities, the fast path's common case --

@@ -98,6 +98,32 @@ def test_structured_identifiers_in_chinese_text(engine) -> None:
                    if t in ("CN_RESIDENT_ID", "CN_BANK_CARD", "CN_MOBILE_PHONE"))
 
 
+def test_phone_numbers_glued_to_latin_words_in_chinese_text(engine) -> None:
+    # scraped Chinese text glues words to numbers; libphonenumber's matcher alone drops a number touching a letter
+    text = "香港办事处电话+85291234567Email:hk@example.com，台湾TEL0912345678联系"
+    found = _found(engine.analyze(text, "zh"), text)
+    assert ("PHONE_NUMBER", "+85291234567") in found and ("PHONE_NUMBER", "0912345678") in found
+    assert ("EMAIL_ADDRESS", "hk@example.com") in found
+    # a number that is the start of an e-mail's local part stays part of the address, not a phone number
+    glued = "邮箱85291234567abc@example.com"
+    assert ("PHONE_NUMBER", "85291234567") not in _found(engine.analyze(glued, "zh"), glued)
+
+
+def test_german_and_french_national_numbers_need_their_trunk_prefix(engine) -> None:
+    text = "Call the Berlin office on 030 23125 678 or Paris on 01 42 68 53 00; order 23125678 shipped."
+    found = _found(engine.analyze(text, "en"), text)
+    assert ("PHONE_NUMBER", "030 23125 678") in found and ("PHONE_NUMBER", "01 42 68 53 00") in found
+    assert not any(v == "23125678" for t, v in found if t == "PHONE_NUMBER")
+    assert _found(engine.analyze_presidio(text, "en"), text) == found
+
+
+def test_ip_addresses_and_ssn_layouts_are_not_phone_numbers(engine) -> None:
+    text = "The gateway 73.214.83.112 answered; SSN 536-22-1234 on file; call 415-555-0188 after 5."
+    found = _found(engine.analyze(text, "en"), text)
+    assert ("IP_ADDRESS", "73.214.83.112") in found and ("PHONE_NUMBER", "415-555-0188") in found
+    assert {v for t, v in found if t == "PHONE_NUMBER"} == {"415-555-0188"}
+
+
 def test_language_detection() -> None:
     assert detect_language("今天天气很好，我们去公园散步吧。") == "zh"
     assert detect_language("The weather is fine today; let us walk in the park.") == "en"
@@ -119,9 +145,11 @@ def _synthetic_docs(seed: int = 7, count: int = 120) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     zh_items = [f"手机{FAKE_MOBILE}", f"身份证{FAKE_ID}", f"卡号{FAKE_CARD}", "邮箱li.si@example.cn",
                 "QQ号：31415926", "微信：demo_wx_2024", "电话010-62345678", "护照号E12345678",
-                "收货人：李四", "地址：北京市海淀区中关村大街27号", "IP 192.168.10.20"]
+                "收货人：李四", "地址：北京市海淀区中关村大街27号", "IP 192.168.10.20", "电话+85291234567Email:",
+                "联系TEL0912345678谢谢"]
     en_items = ["call 415-555-0188", "mail bob.smith@example.org", "card 4111 1111 1111 1111",
-                "passport 912803456", "SSN 536-22-1234", "ip 10.0.0.12", "IBAN GB82 WEST 1234 5698 7654 32"]
+                "passport 912803456", "SSN 536-22-1234", "ip 10.0.0.12", "IBAN GB82 WEST 1234 5698 7654 32",
+                "Berlin office 030 23125 678", "Paris: 01 42 68 53 00", "host 10.20.30.40"]
     docs = []
     for i in range(count):
         lang = "zh" if i % 2 else "en"
@@ -147,6 +175,19 @@ def test_fast_path_matches_presidio_on_whole_documents(engine) -> None:
     assert ref_total > 150  # the documents do hold identifiers presidio finds
     assert both / ref_total >= 0.99
     assert extra <= 0.01 * ref_total
+
+
+def test_a_batch_gives_what_each_document_gives_alone(engine) -> None:
+    # analyze_many joins a batch's texts for one candidate pass; identifiers at the very start or end of a text sit
+    # next to the join (a trigger starting "(?:^|[^0-9])" then matches the separator, not "^")
+    texts = [f"{FAKE_MOBILE}是我的手机", f"身份证{FAKE_ID}", f"{FAKE_ID}", "没有联系方式。", f"{FAKE_CARD}",
+             "mail bob.smith@example.org", f"{FAKE_MOBILE}", "call 415-555-0188", ""] + [
+             text for _, text in _synthetic_docs(seed=3, count=40)]
+    for language in ("zh", "en", "auto"):
+        alone = [engine.analyze(t, language) for t in texts]
+        assert engine.analyze_many(texts, language) == alone
+        assert engine.analyze_many(texts[::-1], language) == alone[::-1]
+    assert ("CN_MOBILE_PHONE", FAKE_MOBILE) in _found(engine.analyze_many(texts, "zh")[0], texts[0])
 
 
 def test_masked_excerpt_hides_values_and_keeps_context_words() -> None:
