@@ -359,8 +359,14 @@ class Served:
             try:
                 self.proc.wait(timeout=120)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                # still running: SIGABRT makes Python's faulthandler (PYTHONFAULTHANDLER=1, set by the test) print
+                # every thread's stack into the output, so a failure shows where shutting down hung
+                self.proc.send_signal(signal.SIGABRT)
+                try:
+                    self.proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
         time.sleep(0.2)  # let the reader thread drain the pipe
         return self.proc.returncode
 
@@ -377,6 +383,7 @@ def test_served_schedule_runs_incremental_audits_into_one_catalog(tmp_path: Path
     db, out = tmp_path / "catalog" / "audit.duckdb", tmp_path / "report"
     name = f"test-weekly-{tmp_path.name}"
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONUNBUFFERED": "1",
+           "PYTHONFAULTHANDLER": "1",  # see Served.stop
            "PREFECT_RUNNER_POLL_FREQUENCY": "1"}  # pick triggered runs up promptly
     served = Served([str(samples / "manifest.yaml"), "--cron", "0 3 * * 1", "--name", name, "--db", str(db),
                      "--out", str(out), "--stages", "scan,pii", "--pii-sample", "7"], env)
