@@ -44,7 +44,9 @@ __all__ = ["english_recognizers", "in_address_token", "PhoneNumberRecognizer", "
 # two passes cannot find anything a US/GB/IN/AU pass does not.
 PHONE_REGIONS = ("US", "GB", "IN", "AU")
 TRUNK_REGIONS = ("DE", "FR")
-_TRUNK_RUN = re.compile(r"(?<![0-9])0[\s().\-]{0,2}[0-9]")
+# where a number kept from those passes can be (see _trunk_number): a 0 starting a run of 7+ digits with phone
+# punctuation between them; anywhere else ("-0700" in a mail header) the two passes are not run at all
+_TRUNK_RUN = re.compile(r"(?<![0-9])0(?:[\s().\-/]{0,4}[0-9]){6}")
 _TRUNK_START = re.compile(r"\(?0[1-9]")
 
 
