@@ -368,8 +368,15 @@ def _needing_fold(encoded: list[bytes]) -> list[int]:
     for e in encoded:
         starts.append(pos)
         pos += len(e) + len(_SEPARATOR)
-    hits = {bisect_right(starts, m.start()) - 1 for m in _FULLWIDTH_IN_IDS_UTF8.finditer(_SEPARATOR.join(encoded))}
-    return sorted(hits)
+    joined, found = _SEPARATOR.join(encoded), []
+    m = _FULLWIDTH_IN_IDS_UTF8.search(joined)
+    while m is not None:  # one hit is enough: go on from the next text (Chinese prose has many "（1990" pairs)
+        k = bisect_right(starts, m.start()) - 1
+        found.append(k)
+        if k + 1 == len(encoded):
+            break
+        m = _FULLWIDTH_IN_IDS_UTF8.search(joined, starts[k + 1])
+    return found
 
 
 def _candidates(encoded: list[bytes], combined) -> list[list[tuple[int, int]]]:
