@@ -320,12 +320,21 @@ def test_the_deployment_carries_a_cron_schedule_and_json_parameters(tmp_path: Pa
     assert len(dates) == 3 and all((d.hour, d.minute) == (2, 30) for d in dates) and dates == sorted(dates)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Served:
     """`provenance schedule` in a subprocess, its stdout read line by line in a thread."""
 
     def __init__(self, args: list[str], env: dict[str, str]):
+        # SIGINT back to its default in the child: a test run started in the background by a shell without job
+        # control (`(make test &)`) inherits SIGINT ignored, Python then installs no Ctrl-C handler, and stop()'s
+        # SIGINT was lost (reproduced: the served process hung until killed); in a terminal, where a user presses
+        # Ctrl-C, it is never ignored
         self.proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "schedule", *args], cwd=ROOT, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     preexec_fn=_default_sigint)
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
