@@ -204,10 +204,14 @@ class PiiEngine:
             idx = [i for i, x in enumerate(langs) if x == lang]
             norms = [texts[i] for i in idx]
             encoded = [t.encode("utf-8", "surrogatepass") for t in norms]
-            for k in _needing_fold(encoded):
+            joined, starts = _concat(encoded)
+            folded = _needing_fold(joined, starts)
+            for k in folded:
                 norms[k] = fold(norms[k])
                 encoded[k] = norms[k].encode("utf-8", "surrogatepass")
-            spans = _candidates(encoded, plan.combined)
+            if folded:  # (fold keeps characters, not bytes: the joined buffer is built again)
+                joined, starts = _concat(encoded)
+            spans = _candidates(encoded, joined, starts, plan.combined)
             for k, i in enumerate(idx):
                 if not spans[k] and plan.ner is None:
                     continue  # most documents of a corpus: no trigger, nothing to run
@@ -361,35 +365,36 @@ def _fold_run(m: re.Match) -> str:
 _FULLWIDTH_IN_IDS_UTF8 = re2.compile(_FULLWIDTH_IN_IDS.pattern.encode("utf-8"))
 
 
-def _needing_fold(encoded: list[bytes]) -> list[int]:
-    """Which texts hold a fullwidth character of an identifier: one RE2 pass over all of them joined (a call per
-    text costs more than the scan on short texts; `re` on the str is ~10x slower than RE2 on the bytes)."""
+def _concat(encoded: list[bytes]) -> tuple[bytes, list[int]]:
+    """The texts' UTF-8 joined by _SEPARATOR, and where each starts in it."""
     starts, pos = [], 0
     for e in encoded:
         starts.append(pos)
         pos += len(e) + len(_SEPARATOR)
-    joined, found = _SEPARATOR.join(encoded), []
+    return _SEPARATOR.join(encoded), starts
+
+
+def _needing_fold(joined: bytes, starts: list[int]) -> list[int]:
+    """Which texts (of `_concat`) hold a fullwidth character of an identifier: one RE2 pass over them all (a call
+    per text costs more than the scan on short texts; `re` on the str is ~10x slower than RE2 on the bytes)."""
+    found = []
     m = _FULLWIDTH_IN_IDS_UTF8.search(joined)
     while m is not None:  # one hit is enough: go on from the next text (Chinese prose has many "（1990" pairs)
         k = bisect_right(starts, m.start()) - 1
         found.append(k)
-        if k + 1 == len(encoded):
+        if k + 1 == len(starts):
             break
         m = _FULLWIDTH_IN_IDS_UTF8.search(joined, starts[k + 1])
     return found
 
 
-def _candidates(encoded: list[bytes], combined) -> list[list[tuple[int, int]]]:
-    """Character spans of trigger hits in each text (given as its UTF-8), from one RE2 pass over all texts joined.
+def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined) -> list[list[tuple[int, int]]]:
+    """Character spans of trigger hits in each text (given as its UTF-8, and joined by `_concat`), from one RE2
+    pass over the joined texts.
 
     RE2 runs on bytes (its Python wrapper turns byte offsets into character offsets slowly on str input); hits
     are few, so their byte offsets are converted here, incrementally per text.
     """
-    starts, pos = [], 0
-    for e in encoded:
-        starts.append(pos)
-        pos += len(e) + len(_SEPARATOR)
-    joined = _SEPARATOR.join(encoded)
     spans: list[list[tuple[int, int]]] = [[] for _ in encoded]
     k, last_byte, last_char = -1, 0, 0
     for m in combined.finditer(joined):

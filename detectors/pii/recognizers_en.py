@@ -160,8 +160,12 @@ class PhoneNumberRecognizer(PhoneRecognizer):
     TRUNK_REGIONS: tuple[str, ...] = ()  # tried too where a digit run starts with the trunk prefix 0
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list:
-        return [r for r in self._match(text, nlp_artifacts)
+        return [r for r in self._match(self.matcher_text(text), nlp_artifacts)
                 if not in_address_token(text, r.start, r.end) and not not_a_phone_layout(text[r.start:r.end])]
+
+    def matcher_text(self, text: str) -> str:
+        """What libphonenumber's matcher is given: the text, or a same-length variant of it (offsets must hold)."""
+        return text
 
     def _match(self, text: str, nlp_artifacts=None) -> list[RecognizerResult]:
         """presidio's PhoneRecognizer.analyze (one matcher pass per region, results kept the same way), with the
@@ -177,10 +181,9 @@ class PhoneNumberRecognizer(PhoneRecognizer):
                     # matcher takes is noise ("12:34:56 -0700" in a mail header gives "56 -0700", "05 -0700"),
                     # and a +/00 number is found by the other passes
                     continue
-                try:
-                    found_in = phonenumbers.region_code_for_number(phonenumbers.parse(text[match.start:match.end]))
-                except phonenumbers.NumberParseException:
-                    found_in = region
+                # the region goes into the explanation; the matcher has parsed the number already (presidio parses
+                # the matched text again, without a region, which fails for every national number)
+                found_in = phonenumbers.region_code_for_number(match.number) or region
                 results.append(self._get_recognizer_result(match, text, found_in, nlp_artifacts))
         return EntityRecognizer.remove_duplicates(results)
 

@@ -35,7 +35,7 @@ import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from detectors.pii import validators as v
-from detectors.pii.recognizers_en import PhoneNumberRecognizer, in_address_token, not_a_phone_layout
+from detectors.pii.recognizers_en import PhoneNumberRecognizer
 
 FLAGS = regex.DOTALL | regex.MULTILINE
 HAN = r"\p{Han}"
@@ -601,12 +601,13 @@ class GreaterChinaPhoneRecognizer(PhoneNumberRecognizer):
         run = v.phone_run(text, start, end)
         return "+" not in run and sum(ch.isdigit() for ch in run) < 10
 
+    def matcher_text(self, text: str) -> str:
+        """The matcher sees the text with glued words spaced out (the address check sees the text itself)."""
+        return unglue(text)
+
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         kept = []
-        # the matcher sees the text with glued words spaced out; the address check sees the text itself
-        for result in self._match(unglue(text), nlp_artifacts):
-            if in_address_token(text, result.start, result.end) or not_a_phone_layout(text[result.start:result.end]):
-                continue
+        for result in super().analyze(text, entities, nlp_artifacts):
             try:
                 region = phonenumbers.region_code_for_number(phonenumbers.parse(text[result.start:result.end], "HK"))
             except phonenumbers.NumberParseException:
