@@ -45,11 +45,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_common import (BIN, CORPORA, bench_manifest, files_mb, replace_section, run_measured,  # noqa: E402
+from bench_common import (BIN, CORPORA, bench_manifest, emit_section, files_mb, run_measured,  # noqa: E402
                           shared_source_ids)
 
 WORK = HERE / ".work" / "audit"
-RESULTS = HERE / "RESULTS.md"
 HEADING = "# Full audit: throughput and memory"
 MEMORY_BAR = 1.2  # the bar: the doubled corpus's peak RSS at most this multiple of the single corpus's
 _SUMMARY = re.compile(r"^run (\S+): ([\d,]+) documents; files read (\d+), reused (\d+); ([\d.]+) s$", re.M)
@@ -249,9 +248,6 @@ def section(args: argparse.Namespace, sources: list[str], single: dict, doubled:
     return lines
 
 
-def write_results(lines: list[str]) -> None:
-    replace_section(RESULTS, HEADING, lines)
-
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -261,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="seed of the baseline's sample")
     ap.add_argument("--no-baseline", action="store_true", help="skip the presidio + datasketch baseline")
     ap.add_argument("--no-doubling", action="store_true", help="skip the audit of the doubled corpus")
-    ap.add_argument("--write-results", action="store_true", help=f"replace the section in {RESULTS.name}")
+    ap.add_argument("--write-results", action="store_true", help="replace its section in RESULTS.md")
     args = ap.parse_args(argv)
     if not (CORPORA / "INDEX.md").exists():
         print(f"shared corpora not found at {CORPORA}; set PROVENANCE_CORPORA", file=sys.stderr)
@@ -286,9 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         base = baseline(sample_documents(single_manifest, share, args.seed))
         print(f"baseline: {json.dumps(base)}", file=sys.stderr)
     lines = section(args, sources, single, doubled, base, time.perf_counter() - started)
-    print("\n".join(lines))
-    if args.write_results:
-        write_results(lines)
+    emit_section(HEADING, lines, args.write_results)
     return 0
 
 

@@ -18,6 +18,7 @@ from typing import Callable
 import yaml
 
 HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"  # what make bench writes
 ROOT = HERE.parent
 CORPORA = Path(os.environ.get("PROVENANCE_CORPORA", ROOT.parent / "shared" / "corpora")).resolve()
 BIN = Path(sys.executable).parent / "provenance"
@@ -90,6 +91,13 @@ def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[fl
         raise SystemExit(f"{' '.join(args[:3])} … failed with exit code {done.returncode}")
     peak_kb = int(done.stderr.strip().splitlines()[-1])
     return seconds, peak_kb / 1024, done
+
+
+def emit_section(heading: str, lines: list[str], write: bool) -> None:
+    """Print a benchmark's Markdown section; with `write` (its --write-results), also put it in RESULTS.md."""
+    print("\n".join(lines))
+    if write:
+        replace_section(RESULTS, heading, lines)
 
 
 def replace_section(results: Path, heading: str, lines: list[str]) -> None:

@@ -679,9 +679,9 @@ def main(argv: list[str] | None = None) -> int:
     out.append(f"Benchmark wall time {time.perf_counter() - t_start:.0f} s.\n")
     print("\n".join(out))
     if args.write_results:
-        from bench_common import replace_section
+        from bench_common import RESULTS, replace_section
 
-        replace_section(Path(__file__).resolve().parent / "RESULTS.md", RESULTS_HEADING, [RESULTS_HEADING, ""] + out)
+        replace_section(RESULTS, RESULTS_HEADING, [RESULTS_HEADING, ""] + out)
     return 0
 
 

@@ -32,10 +32,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import BIN, CORPORA, SHARED_MANIFEST, files_mb, replace_section, run_measured  # noqa: E402
+from bench_common import BIN, CORPORA, SHARED_MANIFEST, emit_section, files_mb, run_measured  # noqa: E402
 
 WORK = HERE / ".work" / "runners"
-RESULTS = HERE / "RESULTS.md"
 HEADING = "# Task runners"
 # `run RUN: 1,234 documents; files read 8, reused 0; 5.8 s` (flows/cli.py)
 _SUMMARY = re.compile(r"^run (\S+): ([\d,]+) documents; files read (\d+), reused (\d+); ([\d.]+) s$", re.M)
@@ -109,9 +108,6 @@ def _shown(manifest: Path) -> str:
         return manifest.name
 
 
-def write_results(lines: list[str]) -> None:
-    replace_section(RESULTS, HEADING, lines)
-
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -120,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="threads, processes or Dask workers (default 2)")
     ap.add_argument("--manifest", type=Path, default=None, help="audit this manifest instead of the shared corpora")
     ap.add_argument("--work", type=Path, default=WORK, help=f"folder for the catalogs (default {WORK})")
-    ap.add_argument("--write-results", action="store_true", help=f"replace the section in {RESULTS.name}")
+    ap.add_argument("--write-results", action="store_true", help="replace its section in RESULTS.md")
     args = ap.parse_args(argv)
     runners = [r.strip() for r in args.runners.split(",") if r.strip()]
     if not runners or not set(runners) <= {"thread", "process", "dask"}:
@@ -137,9 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(audit(manifest, args.work / runner, runner, args.workers))
         print(f"{runner}: {runs[-1]['wall']:.1f} s wall, {runs[-1]['documents']:,} documents", file=sys.stderr)
     lines = section(manifest, files_mb(manifest), args.workers, runs, time.perf_counter() - started)
-    print("\n".join(lines))
-    if args.write_results:
-        write_results(lines)
+    emit_section(HEADING, lines, args.write_results)
     return 0
 
 

@@ -23,7 +23,7 @@ from provenance import __version__
 from provenance.errors import CatalogError, CatalogInUse, InputError
 from provenance.findings import Finding
 from provenance.manifest import LoadedManifest
-from provenance.scan import ScanUnitResult
+from provenance.scan import ScanUnitResult, no_checkpoint
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -47,11 +47,6 @@ SCHEMA_VERSION = migrations()[-1][0]
 # Runs this process is auditing now. With the catalog's write lock held no other process can be writing it, so a
 # run still `running` that is not in here was left by a process that died (killed, power lost): it is interrupted.
 _ACTIVE_RUNS: set[str] = set()
-
-
-def _no_checkpoint(name: str) -> None:
-    """The default fault seam: nothing (flows/faults.py passes its checkpoint in the audit)."""
-
 
 MEMORY_ENV = "PROVENANCE_DUCKDB_MEMORY"
 DEFAULT_MEMORY = "1GB"
@@ -266,7 +261,7 @@ class Catalog:
 
     def load_unit(self, run_id: str, result: ScanUnitResult, prev: PreviousFile | None,
                   detector_tables: dict[str, tuple[str, ...]] | None = None,
-                  checkpoint: Callable[[str], None] = _no_checkpoint) -> None:
+                  checkpoint: Callable[[str], None] = no_checkpoint) -> None:
         """Load one worker result in one transaction: versions, documents, issues, files rows, detector results.
 
         Everything goes in as set-based INSERT ... SELECT from Arrow tables: an archive can hold 20,000 members,

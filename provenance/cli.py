@@ -87,6 +87,9 @@ def runs(db: str, last: int | None, fmt: str) -> None:
     """Audit runs in a catalog, newest first: status, scale, PII and near-duplicate rates, high and critical
     findings, and whether the run was worse than the completed run before it (with the reasons in csv and json)."""
     from provenance.regression import describe, run_history
+    from provenance.report_diff import T
+
+    worse_labels = T["en"]["worse"]  # the words `provenance trend` uses
 
     with Catalog.open(db, read_only=True) as catalog:
         rows = run_history(catalog, last)
@@ -95,7 +98,7 @@ def runs(db: str, last: int | None, fmt: str) -> None:
         return
     for r in rows:
         # csv keeps numbers as numbers; the table shows percentages. worse: yes / no / — (first run, or not checked)
-        r["worse"] = {True: "yes", False: "no"}.get(r["worse"], "—" if fmt == "table" else "")
+        r["worse"] = worse_labels.get(r["worse"], "—" if fmt == "table" else "")
         r["worse_reasons"] = describe(r["worse_reasons"])
         if fmt == "table":
             for key in ("pii_rate", "near_duplicate_rate"):

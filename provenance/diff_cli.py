@@ -13,7 +13,7 @@ import click
 from provenance.catalog import Catalog
 from provenance.cli import DB, _emit, cli
 from provenance.errors import InputError
-from provenance.report_diff import (diff_runs, render_diff_json, render_diff_markdown, render_trend_markdown,
+from provenance.report_diff import (T, diff_runs, render_diff_json, render_diff_markdown, render_trend_markdown,
                                     trend as trend_rows)
 
 LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
@@ -93,4 +93,4 @@ def _table_row(r: dict) -> dict:
             "sources": with_change("sources"), "documents": with_change("documents"), "bytes": with_change("bytes"),
             "pii_rate": with_change("pii_rate", True), "near_dup_rate": with_change("near_duplicate_rate", True),
             "high_critical": with_change("findings_high_critical"),
-            "worse": {True: "yes", False: "no"}.get(r.get("worse"), "—")}
+            "worse": T["en"]["worse"].get(r.get("worse"), "—")}

@@ -34,7 +34,7 @@ from provenance.catalog import Catalog, sql
 from provenance.errors import InputError
 from provenance.findings import Finding
 from provenance.manifest import LoadedManifest
-from provenance.scan import PlannedFile, read_spec, scan_unit
+from provenance.scan import PlannedFile, no_checkpoint, read_spec, scan_unit
 
 RATE_THRESHOLDS = (0.7, 0.8, 0.9)
 
@@ -92,7 +92,7 @@ VERIFY_FROM = 0.6  # candidates whose estimate is at least this are verified: 0.
 
 def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loaded: LoadedManifest,
                          max_record_bytes: int, *, work_dir: str | None = None,
-                         checkpoint: Callable[[str], None] | None = None) -> tuple[dict[str, Any], list[Finding]]:
+                         checkpoint: Callable[[str], None] = no_checkpoint) -> tuple[dict[str, Any], list[Finding]]:
     """Run the corpus-wide pass into the catalog; returns the run's summary (dup_summary) and its findings.
 
     `work_dir` holds the files read again for verification (the audit passes its run's shard folder, which it
@@ -101,8 +101,7 @@ def run_duplicates_stage(catalog: Catalog, run_id: str, options: DupOptions, loa
     n = load_run_documents(catalog, run_id)
     bandings = sorted({(options.bands, options.rows), banding_for(min(RATE_THRESHOLDS))})
     candidate_pairs(catalog, bandings)
-    if checkpoint:
-        checkpoint("during_duplicates")
+    checkpoint("during_duplicates")
     exact_mode = options.verify == "exact"
     scored = con.sql(sql("dup_verify"), params={"min_jaccard": VERIFY_FROM if exact_mode else min(RATE_THRESHOLDS)}
                      ).to_arrow_table()

@@ -48,8 +48,9 @@ class ShardWriteError(OSError):
     """
 
 
-def _no_checkpoint(name: str) -> None:
-    """The default fault seam: nothing (the audit flow passes flows.faults.checkpoint)."""
+def no_checkpoint(name: str) -> None:
+    """The default fault seam of scan_unit, Catalog.load_unit and the duplicates stage: nothing (the audit flow
+    passes flows.faults.checkpoint)."""
 TEXT_BATCH_DOCS = 2048
 # Detectors vectorise over a whole batch (the duplicates detector holds ~55 bytes per character in numpy arrays),
 # so a worker's memory follows this size: 1 MB keeps it to tens of MB per worker at no measurable cost in speed,
@@ -388,7 +389,7 @@ def _read_one(result: FileResult, stream: Any, name: str, spec: ReadSpec, source
 
 def scan_unit(planned: PlannedFile, source: Source, spec: ReadSpec, shard_dir: str,
               detectors: Iterable[BatchDetector] = (), members: list[str] | None = None, *,
-              raise_transient: bool = False, checkpoint: Callable[[str], None] = _no_checkpoint) -> ScanUnitResult:
+              raise_transient: bool = False, checkpoint: Callable[[str], None] = no_checkpoint) -> ScanUnitResult:
     """Read one path on disk (a file or an archive of files) into shard files. Runs in a worker.
 
     A path that cannot be read as a whole, or whose results cannot be written (disk full), fails alone: its result
