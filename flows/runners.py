@@ -87,25 +87,14 @@ def task_runner(choice: RunnerChoice) -> TaskRunner:
 def api_for_workers(choice: RunnerChoice) -> Iterator[str | None]:
     """Give worker processes the flow's Prefect API; yields its URL (None for threads, which share the flow's).
 
-    With no PREFECT_API_URL, Prefect starts an ephemeral API server in each process that first needs one: every
-    pool process and Dask worker would start its own (seconds each, and on a busy machine they time out) and
-    record its task runs apart from the flow run. Starting it here, before the flow, puts its URL in the settings
-    that Prefect hands to the workers with each task.
+    Without it every pool process and Dask worker would start an ephemeral API of its own (seconds each, and on a
+    busy machine they time out) and record its task runs apart from the flow run (flows.prefect_env.prefect_api).
     """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
     if choice.kind == "thread":
         yield None
         return
-    if PREFECT_API_URL.value():
-        yield PREFECT_API_URL.value()
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # one per process (keyed by port): the one the flow itself would have started
-    server.start()  # waits PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS (flows/prefect_env.py raises it)
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
-        yield server.api_url
+    with prefect_env.prefect_api(stop_after=False) as (url, _):
+        yield url
 
 
 def connect_dask(address: str) -> Any:

@@ -20,12 +20,11 @@ automation can turn into a notification.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from flows import prefect_env  # noqa: F401  (settings must be in place before prefect is imported)
@@ -146,30 +145,6 @@ def build_deployment(name: str, cron: str, timezone: str, parameters: dict[str, 
         entrypoint_type=EntrypointType.MODULE_PATH)
 
 
-@contextlib.contextmanager
-def prefect_api() -> Iterator[tuple[str, bool]]:
-    """(API URL, whether it is a temporary local API started here).
-
-    Without PREFECT_API_URL, Prefect would start its ephemeral API in this process and again in every flow-run
-    process; one is started here and its URL set for the whole serve, so the runs share it (and its database, the
-    one `prefect server start` shows later)."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    url = PREFECT_API_URL.value()
-    if url:
-        yield url, False
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the same instance get_client() would start (one per process)
-    server.start()
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield server.api_url, True
-    finally:
-        server.stop()
-
-
 def schedule_upcoming_runs(deployment_id: UUID) -> None:
     """Ask the API for the deployment's upcoming scheduled runs: what the server's scheduler service does."""
     from prefect.client.orchestration import get_client
@@ -187,7 +162,7 @@ class _Keeper:
         self.deployment_id = deployment_id
         self.every = every
         self.stopped = threading.Event()
-        # the thread must see the API URL of prefect_api(), which lives in this thread's context
+        # the thread must see the API URL of prefect_env.prefect_api(), which lives in this thread's context
         context = contextvars.copy_context()
         self.thread = threading.Thread(target=context.run, args=(self._loop,), name="provenance-schedule-keeper",
                                        daemon=True)

@@ -34,8 +34,8 @@ def schedule(manifest_file: str, cron: str, name: str | None, timezone: str, db:
     from flows.audit import parse_stages
     from flows.cli import parse_banding, parse_ner
     from flows.runners import RunnerChoice
-    from flows.schedule import (FLOW_NAME, build_deployment, check_cron, check_name, default_name, prefect_api,
-                                serve_deployment)
+    from flows.prefect_env import prefect_api
+    from flows.schedule import FLOW_NAME, build_deployment, check_cron, check_name, default_name, serve_deployment
     from provenance.catalog import Catalog
     from provenance.dup_stage import DupOptions
     from provenance.manifest import load_manifest
