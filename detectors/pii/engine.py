@@ -12,7 +12,9 @@ presidio's `AnalyzerEngine` runs every recognizer's regexes over the whole text 
    calls, so a result means the same as presidio's.
 
 `analyze_presidio` is presidio's `AnalyzerEngine.analyze` on the whole document with the same recognizers, NLP
-engine, enhancer and threshold: the reference the parity test and the benchmark compare against.
+engine, enhancer and threshold: the reference the parity test and the benchmark compare against. Its phone
+recognizers use phonenumbers, the libphonenumber port presidio ships with; the fast path's use rphonenumbers, the
+same matcher compiled, so parity also checks that the two ports agree.
 
 Language: "zh", "en", or "auto" (per document, by the share of CJK characters among letters). Chinese text gets the
 Chinese recognizers plus the language-neutral ones (e-mail, IP address, crypto wallet); English text gets presidio's
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+import numpy as np
 import re2
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
@@ -38,8 +41,13 @@ from detectors.pii.nlp import OfflineNlpEngine
 from detectors.pii.validators import HALFWIDTH_TABLE
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
+# script class of each UTF-16 code unit: 1 CJK ideograph, 2 Latin letter, 0 anything else (astral characters come
+# as two surrogates, class 0). A lookup and a bincount: counting with a regex cost more than the fast path itself
+# on Chinese prose
+_SCRIPT = np.zeros(0x10000, dtype=np.uint8)
+for _a, _b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+    _SCRIPT[_a:_b + 1] = 1
+_SCRIPT[ord("A"):ord("Z") + 1] = _SCRIPT[ord("a"):ord("z") + 1] = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +62,12 @@ class PiiResult:
 def detect_language(text: str, sample: int = 2000) -> str:
     """'zh' when CJK characters are at least 30% of the letters in the first `sample` characters, else 'en'."""
     head = text[:sample]
-    cjk = len(_CJK.findall(head))
+    if head.isascii():
+        return "en"
+    units = np.frombuffer(head.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    _, cjk, latin = (int(n) for n in np.bincount(_SCRIPT[units], minlength=3))
     if not cjk:
         return "en"
-    latin = len(_LATIN.findall(head))
     return "zh" if cjk >= 0.3 * (cjk + latin / 5) else "en"  # ~5 Latin letters make one word, like one CJK char
 
 
@@ -133,26 +143,30 @@ class PiiEngine:
         self.nlp = OfflineNlpEngine({lang: ner_models.get(lang) for lang in self.languages})
         self.nlp.load()
         self.plans: dict[str, _LanguagePlan] = {}
-        all_recognizers: list[EntityRecognizer] = []
+        reference: list[EntityRecognizer] = []  # the same recognizers, for analyze_presidio (see _recognizers)
         for lang in self.languages:
             recs = self._recognizers(lang)
             ner = SpacyRecognizer(supported_language=lang, supported_entities=["PERSON"]) \
                 if self.nlp.has_ner(lang) else None
             self.plans[lang] = _LanguagePlan(recs, ner)
-            all_recognizers += recs + ([ner] if ner else [])
-        registry = RecognizerRegistry(recognizers=all_recognizers, supported_languages=list(self.languages))
+            reference += self._recognizers(lang, reference=True) + ([ner] if ner else [])
+        registry = RecognizerRegistry(recognizers=reference, supported_languages=list(self.languages))
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp,
                                        supported_languages=list(self.languages),
                                        default_score_threshold=score_threshold,
                                        context_aware_enhancer=LemmaContextAwareEnhancer())
 
     @staticmethod
-    def _recognizers(lang: str) -> list[EntityRecognizer]:
+    def _recognizers(lang: str, reference: bool = False) -> list[EntityRecognizer]:
+        """A language's recognizers. `reference`: the instances of the reference run, whose phone recognizers use
+        the libphonenumber port presidio ships with (phonenumbers) where ours use its compiled port; everything else
+        is the same code."""
         if lang == "zh":
-            return [*recognizers_zh.chinese_recognizers("zh"), recognizers_zh.GreaterChinaPhoneRecognizer("zh"),
+            return [*recognizers_zh.chinese_recognizers("zh"),
+                    recognizers_zh.GreaterChinaPhoneRecognizer("zh", reference=reference),
                     IpRecognizer(supported_language="zh"), CryptoRecognizer(supported_language="zh")]
         email = [r for r in recognizers_zh.chinese_recognizers("en") if r.ENTITY in recognizers_zh.NEUTRAL]
-        return [*recognizers_en.english_recognizers("en"), *email]
+        return [*recognizers_en.english_recognizers("en", reference=reference), *email]
 
     # -- public API ----------------------------------------------------------------------------------------------
 
@@ -220,7 +234,7 @@ class PiiEngine:
                 for a, b in self._windows(norm, spans[k]):
                     results += self._analyze_region(norm, a, b, lang, plan)
                 if plan.ner is not None:  # a model's names need the whole document: no candidate pass finds them
-                    artifacts = self.nlp.process_text(norm, lang)
+                    artifacts = self.nlp.process_text(_for_spacy(norm), lang)
                     ner = plan.ner.analyze(norm, plan.ner.supported_entities, artifacts)
                     results += [r for r in ner if r.score >= self.score_threshold]
                 out[i] = self._finish(results)
@@ -229,7 +243,7 @@ class PiiEngine:
     def analyze_presidio(self, text: str, language: str = "auto") -> list[PiiResult]:
         """presidio's AnalyzerEngine on the whole (folded) document: the reference."""
         lang = self.language_of(text, language)
-        norm = fold(text)
+        norm = _for_spacy(fold(text))  # (presidio itself fails on a lone surrogate)
         results = self.analyzer.analyze(norm, language=lang, entities=self.plans[lang].entities,
                                         score_threshold=self.score_threshold)
         return self._finish(results)
@@ -302,7 +316,7 @@ class PiiEngine:
                 r.start -= ca
                 r.end -= ca
             undecided = self.analyzer._enhance_using_context(text[ca:b], _Results(undecided),
-                                                             self.nlp.tokenize(text[ca:b], lang), [rec], None)
+                                                             self.nlp.tokenize(_for_spacy(text[ca:b]), lang), [rec], None)
             for r in undecided:
                 r.start += ca
                 r.end += ca
@@ -337,29 +351,43 @@ class _Results(list):
         return out
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _for_spacy(text: str) -> str:
+    """`text` with each lone surrogate (a JSON "\\ud800" escape reads as one) replaced by U+FFFD: spaCy's tokenizer
+    cannot encode one and fails. One code point for one, so offsets do not move."""
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
+
+
 _SEPARATOR = b"\n\x00\n"  # between joined texts: no trigger can match across it
 # what identifiers are made of: a fullwidth digit, letter or @, or fullwidth ( ) + - next to a digit
 _FULLWIDTH_IN_IDS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20]"
                                "|[\uff08\uff09\uff0b\uff0d\ufe63][0-9]|[0-9][\uff08\uff09\uff0b\uff0d\ufe63]")
 
 
-_FOLDABLE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20\uff0e\uff3f\uff05\uff08\uff09\uff0b\uff0d"
-                       "\ufe63]+")
+# what fold() converts: fullwidth digits, letters and @ . _ % ( ) + -, and the small hyphen-minus; as a lookup
+# table over UTF-16 code units (surrogates map to themselves, so astral characters pass through whole)
+_FOLDABLE = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
+             0xFF20, 0xFF0E, 0xFF3F, 0xFF05, 0xFF08, 0xFF09, 0xFF0B, 0xFF0D, 0xFE63]
+_FOLD = np.arange(0x10000, dtype=np.uint16)
+_FOLD[_FOLDABLE] = [HALFWIDTH_TABLE[cp] for cp in _FOLDABLE]
+_FOLD_MAP = {cp: HALFWIDTH_TABLE[cp] for cp in _FOLDABLE}
 
 
 def fold(text: str) -> str:
     """Fullwidth digits, letters and the symbols identifiers use (@ . _ % ( ) + -) folded to ASCII, one code point
     for one so offsets do not move; other fullwidth punctuation (，：) is left as it is, and recognizers accept
-    both ':' and '：' and the like. str.translate over a whole CJK text runs at ~30 MB/s, hence runs only.
+    both ':' and '：' and the like. Only texts holding such a character next to an identifier are converted, in one
+    table lookup (a regex substitution per run of them, or str.translate, cost 2-3x more on Chinese prose).
     """
     if not _FULLWIDTH_IN_IDS.search(text):
         return text
-    # only the characters identifiers are made of, run by run: str.translate over a whole CJK text costs more
-    return _FOLDABLE.sub(_fold_run, text)
-
-
-def _fold_run(m: re.Match) -> str:
-    return m.group().translate(HALFWIDTH_TABLE)  # the run holds only foldable characters
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    out = _FOLD[units].tobytes().decode("utf-16-le", "surrogatepass")
+    if len(out) != len(text):  # two lone surrogates that make a pair came back as one character: keep them apart
+        return text.translate(_FOLD_MAP)
+    return out
 
 
 _FULLWIDTH_IN_IDS_UTF8 = re2.compile(_FULLWIDTH_IN_IDS.pattern.encode("utf-8"))
@@ -374,18 +402,38 @@ def _concat(encoded: list[bytes]) -> tuple[bytes, list[int]]:
     return _SEPARATOR.join(encoded), starts
 
 
+# google-re2's C++ matcher, called directly: its Python `finditer`/`search` build a Match object per hit and step
+# a generator, which cost more than the scan itself where hits are many (private names of the wrapper; the version
+# is pinned in constraints.txt and tests/detectors/test_pii_engine.py exercises these calls)
+_UNANCHORED = re2._Anchor.UNANCHORED
+_char_len = re2._re2.BytesToCharLen  # characters in data[a:b] of UTF-8 (surrogatepass-encoded) bytes
+
+
+def _byte_spans(pattern, data: bytes, pos: int = 0):
+    """(start, end) byte offsets of the non-overlapping matches of an RE2 `pattern` in data[pos:]."""
+    match, end = pattern._regexp.Match, len(data)
+    while pos <= end:
+        span = match(_UNANCHORED, data, pos, end)[0]
+        if span[0] < 0:
+            return
+        yield span
+        pos = span[1] if span[1] > span[0] else span[1] + 1  # (an empty match: step on)
+
+
 def _needing_fold(joined: bytes, starts: list[int]) -> list[int]:
     """Which texts (of `_concat`) hold a fullwidth character of an identifier: one RE2 pass over them all (a call
     per text costs more than the scan on short texts; `re` on the str is ~10x slower than RE2 on the bytes)."""
     found = []
-    m = _FULLWIDTH_IN_IDS_UTF8.search(joined)
-    while m is not None:  # one hit is enough: go on from the next text (Chinese prose has many "（1990" pairs)
-        k = bisect_right(starts, m.start()) - 1
+    match, end, pos = _FULLWIDTH_IN_IDS_UTF8._regexp.Match, len(joined), 0
+    while True:  # one hit is enough: go on from the next text (Chinese prose has many "（1990" pairs)
+        hit = match(_UNANCHORED, joined, pos, end)[0][0]
+        if hit < 0:
+            return found
+        k = bisect_right(starts, hit) - 1
         found.append(k)
         if k + 1 == len(starts):
-            break
-        m = _FULLWIDTH_IN_IDS_UTF8.search(joined, starts[k + 1])
-    return found
+            return found
+        pos = starts[k + 1]
 
 
 def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined) -> list[list[tuple[int, int]]]:
@@ -397,8 +445,7 @@ def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined
     """
     spans: list[list[tuple[int, int]]] = [[] for _ in encoded]
     k, last_byte, last_char = -1, 0, 0
-    for m in combined.finditer(joined):
-        bs, be = m.span()
+    for bs, be in _byte_spans(combined, joined):
         j = bisect_right(starts, bs) - 1
         if bs - starts[j] >= len(encoded[j]) and j + 1 < len(encoded) and be > starts[j + 1]:
             # begun in the separator, ending in the next text: a trigger's "(?:^|[^0-9])" took the separator's
@@ -412,8 +459,8 @@ def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined
             k, last_byte, last_char = j, 0, 0
         if bs < last_byte:  # cannot happen (matches are in order), but never convert backwards
             last_byte, last_char = 0, 0
-        cs = last_char + len(data[last_byte:bs].decode("utf-8", "surrogatepass"))
-        ce = cs + len(data[bs:be].decode("utf-8", "surrogatepass"))
+        cs = last_char + _char_len(data, last_byte, bs)
+        ce = cs + _char_len(data, bs, be)
         last_byte, last_char = bs, cs
         spans[j].append((cs, ce))
     return spans

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import phonenumbers
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
@@ -570,9 +569,9 @@ class GreaterChinaPhoneRecognizer(PhoneNumberRecognizer):
     DESCRIPTION = ("libphonenumber match and validation for HK, MO, TW national formats and any +country number; "
                    "mainland numbers are left to CN_MOBILE_PHONE / CN_LANDLINE_PHONE")
 
-    def __init__(self, supported_language: str = "zh"):
+    def __init__(self, supported_language: str = "zh", reference: bool = False):
         super().__init__(context=list(self.CONTEXT), supported_language=supported_language,
-                         supported_regions=("HK", "MO", "TW"), name=type(self).__name__)
+                         supported_regions=("HK", "MO", "TW"), name=type(self).__name__, reference=reference)
 
     def candidate(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         span = super().candidate(text, start, end)
@@ -609,8 +608,8 @@ class GreaterChinaPhoneRecognizer(PhoneNumberRecognizer):
         kept = []
         for result in super().analyze(text, entities, nlp_artifacts):
             try:
-                region = phonenumbers.region_code_for_number(phonenumbers.parse(text[result.start:result.end], "HK"))
-            except phonenumbers.NumberParseException:
+                region = self.phonelib.region_code_for_number(self.phonelib.parse(text[result.start:result.end], "HK"))
+            except self.phonelib.NumberParseException:
                 region = None
             if region == "CN":
                 continue

@@ -5,13 +5,14 @@ computed check digits)."""
 from __future__ import annotations
 
 import random
+import re
 import socket
 
 import pyarrow as pa
 import pytest
 
 from detectors.pii.detector import PiiConfig, PiiDetector, engine_for, priority
-from detectors.pii.engine import PiiEngine, detect_language
+from detectors.pii.engine import PiiEngine, detect_language, fold
 from detectors.pii.masking import keyed_hash, masked_excerpt
 from detectors.pii.validators import to_halfwidth
 
@@ -131,6 +132,38 @@ def test_language_detection() -> None:
     assert detect_language("") == "en"
 
 
+def _detect_by_regex(text: str, sample: int = 2000) -> str:
+    """The rule detect_language implements, spelled with regexes: the reference it is checked against."""
+    head = text[:sample]
+    cjk = len(re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", head))
+    latin = len(re.findall("[A-Za-z]", head))
+    return "en" if not cjk else ("zh" if cjk >= 0.3 * (cjk + latin / 5) else "en")
+
+
+def test_language_detection_counts_what_the_rule_says() -> None:
+    # the counts come from a table lookup over UTF-16 code units: astral characters (two units), lone surrogates,
+    # fullwidth letters and the edges of the CJK blocks must count as the regex rule counts them
+    pieces = ["中", "文", "\u3400", "\u4dbf", "\u4dc0", "\u9fff", "\ua000", "\uf900", "\ufaff", "\ufb00", "a", "Z",
+              "Ａ", "é", "😀", "\U00020000", "\ud800", " ", "1", "，"]
+    rng = random.Random(11)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        assert detect_language(text) == _detect_by_regex(text), [hex(ord(c)) for c in text]
+    long = "中" * 1990 + "a" * 3000  # only the first 2000 characters count
+    assert detect_language(long) == _detect_by_regex(long) == "zh"
+
+
+def test_fold_converts_identifier_characters_only_and_keeps_offsets() -> None:
+    text = "电话：（０１０）６２３４５６７８，邮箱ａｂｃ＠ｅｘａｍｐｌｅ．ｃｏｍ，价格：１２％。😀"
+    folded = fold(text)
+    assert folded == "电话：(010)62345678，邮箱abc@example.com，价格：12%。😀"
+    assert len(folded) == len(text)
+    assert fold("没有全角数字（只有括号）。") == "没有全角数字（只有括号）。"  # nothing next to a digit: unchanged
+    # two lone surrogates that would make a pair in UTF-16 stay two characters
+    odd = "\ud83d\ude00１２（3"
+    assert fold(odd) == "\ud83d\ude0012(3" and len(fold(odd)) == len(odd)
+
+
 def _filler(rng: random.Random, lang: str, n: int) -> str:
     if lang == "zh":
         words = ["今天", "我们", "讨论", "项目", "进展", "，", "会议", "安排", "在", "下午", "。", "请", "大家", "准时"]
@@ -242,3 +275,40 @@ def test_detector_rows_and_seeded_sample() -> None:
     assert sorted(r["doc_id"] for r in kept) == sorted(expected)
     assert PiiDetector(PiiConfig(key=b"x" * 32, sample=7, seed=4)).config_hash() != sampled.config_hash()
     assert PiiDetector(PiiConfig(key=b"y" * 32)).config_hash() != full.config_hash()
+
+
+PHONE_TEXTS = [  # (language, text): national and international numbers of the regions the recognizers try
+    ("en", "Call 415-555-0188 or (212) 555-0142 ext. 12; London 020 7946 0018; Mumbai +91 98200 12345."),
+    ("en", "Sydney office: (02) 9374 4000, mobile 0412 345 678; Berlin 030 23125 678; Paris 01 42 68 53 00."),
+    ("en", "Not numbers: 10/24/2000 11:05, 12:34:56 -0700, order 2023-11-28, IP 73.214.83.112."),
+    ("zh", "香港电话：2345 6789，澳门：2833 1234，台湾：(02) 2345-6789 或 0912-345-678，国际+1 650-253-0000。"),
+    ("zh", "联系TEL0912345678谢谢，Fax+85223456789Email:hk@example.com，手机13912345678。"),
+]
+
+
+def test_phone_recognizers_agree_with_presidios_libphonenumber_port(engine) -> None:
+    # the fast path's phone recognizers use rphonenumbers (libphonenumber's matcher compiled), the reference run
+    # phonenumbers (the port presidio ships with): the same numbers must come out of both
+    fast = {lang: next(r for r in engine.plans[lang].recognizers if r.supported_entities == ["PHONE_NUMBER"])
+            for lang in ("en", "zh")}
+    assert all(r.phonelib.__name__ == "rphonenumbers" for r in fast.values())
+    reference = [r for r in engine.analyzer.registry.recognizers if r.supported_entities == ["PHONE_NUMBER"]]
+    assert reference and all(r.phonelib.__name__ == "phonenumbers" for r in reference)
+    found = 0
+    for lang, text in PHONE_TEXTS:
+        ref = next(r for r in reference if r.supported_language == lang)
+        ours = {(r.start, r.end) for r in fast[lang].analyze(text, ["PHONE_NUMBER"])}
+        assert ours == {(r.start, r.end) for r in ref.analyze(text, ["PHONE_NUMBER"])}, text
+        found += len(ours)
+    assert found >= 12  # the texts do hold numbers both find
+
+
+def test_a_lone_surrogate_stops_neither_phone_matching_nor_context_words(engine) -> None:
+    # a JSON "\ud800" escape reads as a lone surrogate, which neither the compiled phone matcher nor spaCy's
+    # tokenizer (context words) can take: the phone recognizer then matches with the Python port, the tokenizer
+    # sees U+FFFD in its place, and offsets still point into the original text
+    text = "bad byte \ud800 here; call 415-555-0188 today; SSN \ud800 536221234 on file"
+    found = _found(engine.analyze(text, "en"), text)
+    assert ("PHONE_NUMBER", "415-555-0188") in found
+    assert ("US_SSN", "536221234") in found  # bare digits: reported only through the context word "SSN"
+    assert found == _found(engine.analyze_presidio(text, "en"), text)
