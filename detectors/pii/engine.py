@@ -107,8 +107,9 @@ class _LanguagePlan:
 
     def __init__(self, recognizers: list[EntityRecognizer], ner: EntityRecognizer | None):
         self.recognizers = recognizers
-        # per window, Python's re is cheaper than a call into RE2 (whose wrapper converts offsets in Python)
-        self.gates = [(r, re.compile(_trigger(r)).finditer) for r in recognizers]
+        # each recognizer's own trigger, run on a window's UTF-8 where the gate set says it occurs (RE2 called
+        # directly: Python's re took 35-40 us a window for the IP and SSN triggers on e-mail text)
+        self.gates = [(r, re2.compile(_trigger(r))) for r in recognizers]
         self.combined = re2.compile("|".join(f"(?:{_trigger(r)})" for r in recognizers))
         # which triggers occur in a window, in one RE2 pass: in PII-dense text a window holds one or two kinds of
         # identifier, and trying every recognizer's trigger on it with Python's re cost more than the recognizers
@@ -225,7 +226,7 @@ class PiiEngine:
                 encoded[k] = norms[k].encode("utf-8", "surrogatepass")
             if folded:  # (fold keeps characters, not bytes: the joined buffer is built again)
                 joined, starts = _concat(encoded)
-            spans = _candidates(encoded, joined, starts, plan.combined)
+            spans = _candidates(encoded, joined, starts, plan.combined, [len(t) for t in norms])
             for k, i in enumerate(idx):
                 if not spans[k] and plan.ner is None:
                     continue  # most documents of a corpus: no trigger, nothing to run
@@ -257,13 +258,13 @@ class PiiEngine:
         """Each recognizer whose trigger occurs in text[a:b], on windows around its own trigger hits only."""
         region = text[a:b]
         out: list[RecognizerResult] = []
-        present = plan.gate_set.Match(region.encode("utf-8", "surrogatepass"))  # (a str with a lone surrogate
-        # would not encode inside the wrapper)
+        data = region.encode("utf-8", "surrogatepass")  # (a str with a lone surrogate would not encode in RE2's wrapper)
+        present = plan.gate_set.Match(data)
         if not present:
             return out
         for k in sorted(present):
-            rec, finditer = plan.gates[k]
-            spans = [(a + m.start(), a + m.end()) for m in finditer(region)]
+            rec, trigger = plan.gates[k]
+            spans = _char_spans(data, _byte_spans(trigger, data), a, ascii=len(data) == len(region))
             if not spans:
                 continue
             candidate = getattr(rec, "candidate", None)
@@ -324,7 +325,7 @@ class PiiEngine:
         return decided + [r for r in undecided if r.score >= self.score_threshold]
 
     def _finish(self, results: list[RecognizerResult]) -> list[PiiResult]:
-        results = EntityRecognizer.remove_duplicates(results)
+        results = recognizers_en.remove_duplicates(results)
         out = [PiiResult(r.entity_type, r.start, r.end, round(float(r.score), 4),
                          (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
                for r in results]
@@ -420,6 +421,18 @@ def _byte_spans(pattern, data: bytes, pos: int = 0):
         pos = span[1] if span[1] > span[0] else span[1] + 1  # (an empty match: step on)
 
 
+def _char_spans(data: bytes, byte_spans, offset: int, ascii: bool) -> list[tuple[int, int]]:
+    """Byte spans in `data` (UTF-8, in order) as character spans, plus `offset`."""
+    if ascii:
+        return [(offset + s, offset + e) for s, e in byte_spans]
+    out, last_byte, last_char = [], 0, 0
+    for bs, be in byte_spans:
+        cs = last_char + _char_len(data, last_byte, bs)
+        last_byte, last_char = bs, cs
+        out.append((offset + cs, offset + cs + _char_len(data, bs, be)))
+    return out
+
+
 def _needing_fold(joined: bytes, starts: list[int]) -> list[int]:
     """Which texts (of `_concat`) hold a fullwidth character of an identifier: one RE2 pass over them all (a call
     per text costs more than the scan on short texts; `re` on the str is ~10x slower than RE2 on the bytes)."""
@@ -436,12 +449,13 @@ def _needing_fold(joined: bytes, starts: list[int]) -> list[int]:
         pos = starts[k + 1]
 
 
-def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined) -> list[list[tuple[int, int]]]:
-    """Character spans of trigger hits in each text (given as its UTF-8, and joined by `_concat`), from one RE2
-    pass over the joined texts.
+def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined,
+                lengths: list[int]) -> list[list[tuple[int, int]]]:
+    """Character spans of trigger hits in each text (given as its UTF-8, and joined by `_concat`; `lengths` are
+    the texts' lengths in characters), from one RE2 pass over the joined texts.
 
     RE2 runs on bytes (its Python wrapper turns byte offsets into character offsets slowly on str input); hits
-    are few, so their byte offsets are converted here, incrementally per text.
+    are few, so their byte offsets are converted here, incrementally per text (not at all for ASCII texts).
     """
     spans: list[list[tuple[int, int]]] = [[] for _ in encoded]
     k, last_byte, last_char = -1, 0, 0
@@ -455,6 +469,9 @@ def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined
         bs, be = max(bs - base, 0), min(be - base, len(data))
         if bs >= len(data) or be <= 0:
             continue  # a match inside a separator
+        if len(data) == lengths[j]:  # ASCII: bytes are characters
+            spans[j].append((bs, be))
+            continue
         if j != k:
             k, last_byte, last_char = j, 0, 0
         if bs < last_byte:  # cannot happen (matches are in order), but never convert backwards
@@ -488,18 +505,22 @@ def _joined(text: str, i: int) -> bool:
 
 
 _SNAP = 24
+# runs of letters and digits as str.isalnum() sees them ([^\W_]: \w is isalnum() plus the underscore); a regex
+# finds a run's edge in one call where a loop over characters cost a call per character (every CJK character is
+# alphanumeric, so in Chinese text the loop always went the whole `limit`)
+_ALNUM_RUN = re.compile(r"[^\W_]*")
 
 
 def _snap_left(text: str, a: int, limit: int = _SNAP) -> int:
     """Move a window start left to a whitespace or punctuation edge (at most `limit` characters)."""
-    stop = max(0, a - limit)
-    while a > stop and _joined(text, a):
-        a -= 1
-    return a
+    if a == 0 or a >= len(text) or not text[a].isalnum():
+        return a
+    # the run of letters and digits that ends at a, read from the reversed text in front of it
+    return a - _ALNUM_RUN.match(text[max(0, a - limit):a][::-1]).end()
 
 
 def _snap_right(text: str, b: int, limit: int = _SNAP) -> int:
-    stop = min(len(text), b + limit)
-    while b < stop and _joined(text, b):
-        b += 1
-    return b
+    """Move a window end right to a whitespace or punctuation edge (at most `limit` characters)."""
+    if b == 0 or b >= len(text) or not text[b - 1].isalnum():
+        return b
+    return _ALNUM_RUN.match(text, b, min(len(text), b + limit)).end()

@@ -34,7 +34,7 @@ import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from detectors.pii import validators as v
-from detectors.pii.recognizers_en import PhoneNumberRecognizer
+from detectors.pii.recognizers_en import PhoneNumberRecognizer, remove_duplicates
 
 FLAGS = regex.DOTALL | regex.MULTILINE
 HAN = r"\p{Han}"
@@ -426,7 +426,7 @@ class EmailRecognizer(ChineseRecognizer):
                     recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                           RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
                 ))
-        return self.remove_duplicates(results)
+        return remove_duplicates(results)
 
 
 # ---------------------------------------------------------------------------------------------------------------

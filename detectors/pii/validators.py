@@ -44,12 +44,18 @@ PHONE_RUN_CHARS = frozenset("0123456789 \t\n().-/+")  # digits and the punctuati
 
 def grow(text: str, start: int, end: int, chars: frozenset[str], reach: int) -> tuple[int, int]:
     """text[start:end] widened on both sides over characters in `chars`, at most `reach` characters each way."""
-    a, b = start, end
-    while a > 0 and start - a < reach and text[a - 1] in chars:
-        a -= 1
-    while b < len(text) and b - end < reach and text[b] in chars:
-        b += 1
-    return a, b
+    run = _run_of(chars)
+    # leftwards: the run at the start of the reversed text before `start` (a search for a run ending at `start`
+    # would try every position in front of it, quadratic in the reach)
+    before = run.match(text[max(0, start - reach):start][::-1]).end()
+    return start - before, run.match(text, end, end + reach).end()
+
+
+@functools.lru_cache(maxsize=16)
+def _run_of(chars: frozenset[str]) -> re.Pattern:
+    """A run of `chars`: one regex call instead of a Python step per character (the engine grows a window over an
+    e-mail's local part and a phone number's digits for almost every candidate in contact-dense text)."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]*")
 
 
 def phone_run(text: str, start: int, end: int, reach: int = 40) -> str:

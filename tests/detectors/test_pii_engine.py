@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from detectors.pii.detector import PiiConfig, PiiDetector, engine_for, priority
-from detectors.pii.engine import PiiEngine, detect_language, fold
+from detectors.pii.engine import PiiEngine, _snap_left, _snap_right, detect_language, fold
 from detectors.pii.masking import keyed_hash, masked_excerpt
 from detectors.pii.validators import to_halfwidth
 
@@ -162,6 +162,32 @@ def test_fold_converts_identifier_characters_only_and_keeps_offsets() -> None:
     # two lone surrogates that would make a pair in UTF-16 stay two characters
     odd = "\ud83d\ude00１２（3"
     assert fold(odd) == "\ud83d\ude0012(3" and len(fold(odd)) == len(odd)
+
+
+def test_window_edges_move_out_of_words_as_far_as_the_limit() -> None:
+    # windows are widened so they do not cut a word (at most 24 characters): checked against the plain rule, one
+    # character at a time, on random text of letters, CJK, digits of other scripts, underscores and punctuation
+    def joined(t: str, i: int) -> bool:
+        return t[i - 1].isalnum() and t[i].isalnum()
+
+    def left(t: str, a: int) -> int:
+        stop = max(0, a - 24)
+        while a > stop and joined(t, a):
+            a -= 1
+        return a
+
+    def right(t: str, b: int) -> int:
+        stop = min(len(t), b + 24)
+        while b < stop and joined(t, b):
+            b += 1
+        return b
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab1中文_ ，.-é٣Ⅻ😀") for _ in range(rng.randint(1, 70)))
+        for i in range(len(text)):
+            assert _snap_left(text, i) == left(text, i), (text, i)
+            assert _snap_right(text, i + 1) == right(text, i + 1), (text, i + 1)
 
 
 def _filler(rng: random.Random, lang: str, n: int) -> str:

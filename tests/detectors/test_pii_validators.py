@@ -395,3 +395,29 @@ def test_validators_module_does_not_import_presidio():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert not any(name.startswith("presidio") for name in imported)
+
+
+def test_grow_widens_over_the_given_characters_as_far_as_the_reach() -> None:
+    # one regex call per side; checked against the rule spelled as a loop, on random text holding regex
+    # metacharacters, tabs, newlines and CJK, for each character set the recognizers use
+    import random
+
+    from detectors.pii.recognizers_en import _ADDRESS_CHARS
+    from detectors.pii.recognizers_zh import _LOCAL_PART
+
+    def loop(text, start, end, chars, reach):
+        a, b = start, end
+        while a > 0 and start - a < reach and text[a - 1] in chars:
+            a -= 1
+        while b < len(text) and b - end < reach and text[b] in chars:
+            b += 1
+        return a, b
+
+    rng = random.Random(2)
+    for _ in range(5000):
+        text = "".join(rng.choice("0123456789 \t\n().-/+a@_%中]^\\[x") for _ in range(rng.randint(1, 50)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        reach = rng.choice([0, 1, 3, 40, 256])
+        for chars in (v.PHONE_RUN_CHARS, _ADDRESS_CHARS, _LOCAL_PART):
+            assert v.grow(text, start, end, chars, reach) == loop(text, start, end, chars, reach)
