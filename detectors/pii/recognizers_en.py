@@ -61,8 +61,10 @@ TRIGGERS = {
     # base58/bech32 wallet addresses: 26+ letters and digits after '1', '3' or 'bc1'
     "CRYPTO": r"(?i:bc1|[13])(?i:[a-z0-9]){25}",
     "IBAN_CODE": r"[A-Z]{2}[0-9]{2}[ -]?[A-Z0-9]{4}",
-    # IPv4 dotted quad; IPv6 has at least two colons: 'h:h:', 'h::' or '::h' (a bare '::' scores below threshold)
-    "IP_ADDRESS": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|(?i:[0-9a-f]{1,4}:[0-9a-f]{0,4}:|::[0-9a-f])",
+    # IPv4 dotted quad; an IPv6 address presidio reports holds '::' ('h::' or '::h'; a bare '::' scores below the
+    # threshold) or at least six groups, so it starts 'h:h:h:h:'. Not 'h:h:', which every time of day in an e-mail
+    # header has ('16:39:'): that sent a window through the recognizer for each header line
+    "IP_ADDRESS": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|(?i:(?:[0-9a-f]{1,4}:){4}|[0-9a-f]{1,4}::|::[0-9a-f])",
     # phonenumbers finds numbers of 7+ digits with separators between them. '/' is left out: a number written
     # 212/555-0188 still has a 7-digit run inside it, and slash dates with times (10/24/2000 11:05), which fill
     # e-mail headers, then trigger nothing (libphonenumber rejects them anyway, at a cost)
@@ -86,6 +88,22 @@ DESCRIPTIONS = {
     "US_ITIN": "presidio: 9 digits starting with 9 and an ITIN group; needs context words unless formatted",
     "US_PASSPORT": "presidio: 9 digits or a letter and 8 digits; found only with context words (passport…)",
 }
+
+
+_SSN_RUN = frozenset("0123456789 .-")
+_SSN_MEDIUM = re.compile(r"[0-9]{3}[- .][0-9]{2}[- .][0-9]{4}")  # presidio's "SSN5 (medium)" layout, 0.5
+
+
+class SsnRecognizer(UsSsnRecognizer):
+    """presidio's US SSN recognizer, telling the engine which hits cannot be reported without a context word."""
+
+    @staticmethod
+    def needs_context_for(text: str, start: int, end: int) -> bool:
+        """True when no digit run around the hit has the 3-2-4 layout with separators: presidio's other SSN
+        patterns score 0.05, under the threshold unless a context word (social, security, ssn…) is near. Any
+        9-digit number triggers this recognizer (phone numbers, ids in e-mail headers)."""
+        a, b = grow(text, start, end, _SSN_RUN, 12)
+        return _SSN_MEDIUM.search(text, a, b) is None
 
 
 class PaymentCardRecognizer(CreditCardRecognizer):
@@ -243,7 +261,7 @@ def english_recognizers(language: str = "en", reference: bool = False) -> list[E
         IpRecognizer(supported_language=language),
         EnglishPhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS,
                                name="PhoneNumberRecognizer", reference=reference),
-        UsSsnRecognizer(supported_language=language),
+        SsnRecognizer(supported_language=language, name="UsSsnRecognizer"),
         UsItinRecognizer(supported_language=language),
         UsPassportRecognizer(supported_language=language),
     ]

@@ -338,3 +338,36 @@ def test_a_lone_surrogate_stops_neither_phone_matching_nor_context_words(engine)
     assert ("PHONE_NUMBER", "415-555-0188") in found
     assert ("US_SSN", "536221234") in found  # bare digits: reported only through the context word "SSN"
     assert found == _found(engine.analyze_presidio(text, "en"), text)
+
+
+def test_ipv6_forms_are_found_and_times_of_day_send_no_window(engine) -> None:
+    import re2
+
+    from detectors.pii.recognizers_en import TRIGGERS
+
+    addresses = ["2001:0db8:85a3:0000:0000:8a2e:0370:7334", "fe80::1", "2001:db8::", "::ffff:192.0.2.128",
+                 "64:ff9b:0:0:0:0:192.0.2.33", "2001:db8:0:0:1::1"]
+    text = "Hosts: " + ", ".join(addresses) + "; sent Mon, 14 May 2001 16:39:00 -0700 (PDT)."
+    found = _found(engine.analyze(text, "en"), text)
+    assert {v for t, v in found if t == "IP_ADDRESS"} == set(addresses)
+    assert found == _found(engine.analyze_presidio(text, "en"), text)
+    # the IPv6 part of the trigger wants '::' or four groups: a time of day ('16:39:00') is neither
+    assert re2.compile(TRIGGERS["IP_ADDRESS"]).search("Date: Mon, 14 May 2001 16:39:00 -0700") is None
+
+
+def test_ssn_hits_without_the_formatted_layout_need_a_context_word(engine) -> None:
+    # presidio scores a bare or 5-4 / 3-6 SSN 0.05 (reported only with a context word), the 3-2-4 layout with
+    # separators 0.5; the engine skips the first kind when no context word is near, with the same findings
+    text = ("Invoice 536221234 paid. Ref 53622-1234. SSN 536221234 on file. Her number: 536-22-1234. "
+            "Phone 415 555 0188.")
+    results = engine.analyze(text, "en")
+    starts = sorted(r.start for r in results if r.entity_type == "US_SSN")
+    # the one after "SSN" and the formatted one; not the invoice number or the reference
+    assert starts == [text.index("SSN 536221234") + 4, text.index("536-22-1234")]
+    spans = {(r.entity_type, r.start, r.end) for r in results}
+    assert spans == {(r.entity_type, r.start, r.end) for r in engine.analyze_presidio(text, "en")}
+    recognizer = next(r for r in engine.plans["en"].recognizers if r.name == "UsSsnRecognizer")
+    at = text.index("536221234")
+    assert recognizer.needs_context_for(text, at, at + 9)
+    at = text.index("536-22-1234")
+    assert not recognizer.needs_context_for(text, at, at + 11)
