@@ -389,9 +389,12 @@ class EmailRecognizer(ChineseRecognizer):
     CONTEXT = ("邮箱", "邮件", "电邮", "信箱", "email", "e-mail", "mail")
     TRIGGER = r"[A-Za-z0-9._%+-]@[A-Za-z0-9]"
 
-    def candidate(self, text: str, start: int, end: int) -> tuple[int, int]:
+    def candidate(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The trigger is the '@': the engine's window starts where the local part starts (Exchange addresses run
-        to 100+ characters)."""
+        to 100+ characters). None when no host name with a dot follows the '@' ("Smith/HOU/ECT@ECT" in Lotus Notes
+        headers, message ids "<123.JavaMail.evans@thyme>"): the pattern cannot match there."""
+        if _HOST_START.match(text, start + 2) is None:  # (the trigger is one character, '@', one character)
+            return None
         return (v.grow(text, start, start, _LOCAL_PART, 256)[0], end)
     DESCRIPTION = ("local@domain with CJK-safe boundaries; public suffix checked offline (tldextract bundled list); "
                    "a glued trailing word is trimmed off")
@@ -541,6 +544,8 @@ NEUTRAL = {"EMAIL_ADDRESS"}
 
 
 NATIONAL_SCORE = 0.3
+# what the e-mail pattern needs after the '@': a host label (1-63 letters, digits, hyphens), a dot, and more
+_HOST_START = regex.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}\.[A-Za-z0-9]")
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
 _MOBILE_RUN = regex.compile(r"\+?[0-9]+(?:[ -][0-9]+){0,3}")
 # a word of two or more Latin letters glued to a number ("+886912345678Email:", "TEL0912345678"): Chinese text has no

@@ -371,3 +371,18 @@ def test_ssn_hits_without_the_formatted_layout_need_a_context_word(engine) -> No
     assert recognizer.needs_context_for(text, at, at + 9)
     at = text.index("536-22-1234")
     assert not recognizer.needs_context_for(text, at, at + 11)
+
+
+def test_an_at_sign_without_a_host_name_sends_no_e_mail_window(engine) -> None:
+    # Lotus Notes addresses ("Smith/HOU/ECT@ECT") and message ids ("<123.JavaMail.evans@thyme>") fill e-mail
+    # headers: the e-mail pattern needs a dot in the host, so the engine skips those hits before running it
+    text = ("To: John Smith/HOU/ECT@ECT, jane.doe@example.com\nMessage-ID: <12.JavaMail.evans@thyme>\n"
+            "cc: bob@mail.example.org")
+    recognizer = next(r for r in engine.plans["en"].recognizers if r.name == "EmailRecognizer")
+    at = text.index("T@ECT")
+    assert recognizer.candidate(text, at, at + 3) is None
+    at = text.index("e@example")
+    assert recognizer.candidate(text, at, at + 3) == (text.index("jane"), at + 3)
+    found = _found(engine.analyze(text, "en"), text)
+    assert {v for t, v in found if t == "EMAIL_ADDRESS"} == {"jane.doe@example.com", "bob@mail.example.org"}
+    assert found == _found(engine.analyze_presidio(text, "en"), text)
