@@ -106,6 +106,17 @@ class SsnRecognizer(UsSsnRecognizer):
         return _SSN_MEDIUM.search(text, a, b) is None
 
 
+class PassportRecognizer(UsPassportRecognizer):
+    """presidio's US passport recognizer, telling the engine that no hit is reported without a context word."""
+
+    @staticmethod
+    def needs_context_for(text: str, start: int, end: int) -> bool:
+        """Always: presidio's two patterns (9 digits; a letter and 8 digits) score 0.05 and 0.1 and nothing
+        validates them, so only a context word (passport, travel, document, us…) lifts a hit over the threshold.
+        Any run of nine digits triggers this recognizer."""
+        return True
+
+
 class PaymentCardRecognizer(CreditCardRecognizer):
     """presidio's credit-card recognizer (Luhn check, context words) with a pattern for all of today's cards.
 
@@ -263,5 +274,5 @@ def english_recognizers(language: str = "en", reference: bool = False) -> list[E
                                name="PhoneNumberRecognizer", reference=reference),
         SsnRecognizer(supported_language=language, name="UsSsnRecognizer"),
         UsItinRecognizer(supported_language=language),
-        UsPassportRecognizer(supported_language=language),
+        PassportRecognizer(supported_language=language, name="UsPassportRecognizer"),
     ]

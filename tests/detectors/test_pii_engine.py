@@ -386,3 +386,15 @@ def test_an_at_sign_without_a_host_name_sends_no_e_mail_window(engine) -> None:
     found = _found(engine.analyze(text, "en"), text)
     assert {v for t, v in found if t == "EMAIL_ADDRESS"} == {"jane.doe@example.com", "bob@mail.example.org"}
     assert found == _found(engine.analyze_presidio(text, "en"), text)
+
+
+def test_passport_hits_are_reported_only_next_to_a_context_word(engine) -> None:
+    # presidio's US passport patterns score 0.05 and 0.1: a context word decides, so the engine skips hits with none
+    text = ("Order 912803456 shipped on time. Ref A12345678 closed. " + "Nothing more to add here. " * 6
+            + "Her passport 912803457 expires soon.")
+    results = engine.analyze(text, "en")
+    assert [text[r.start:r.end] for r in results if r.entity_type == "US_PASSPORT"] == ["912803457"]
+    spans = {(r.entity_type, r.start, r.end) for r in results}
+    assert spans == {(r.entity_type, r.start, r.end) for r in engine.analyze_presidio(text, "en")}
+    recognizer = next(r for r in engine.plans["en"].recognizers if r.name == "UsPassportRecognizer")
+    assert recognizer.needs_context_for(text, 6, 15)
