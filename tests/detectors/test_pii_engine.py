@@ -398,3 +398,13 @@ def test_passport_hits_are_reported_only_next_to_a_context_word(engine) -> None:
     assert spans == {(r.entity_type, r.start, r.end) for r in engine.analyze_presidio(text, "en")}
     recognizer = next(r for r in engine.plans["en"].recognizers if r.name == "UsPassportRecognizer")
     assert recognizer.needs_context_for(text, 6, 15)
+
+
+def test_every_pattern_is_compiled_when_the_engine_is_built() -> None:
+    # presidio compiles a recognizer's patterns on its first call; the engine compiles them up front, with the
+    # flags presidio would use, so the first documents of an audit do not pay for them
+    fresh = PiiEngine()
+    recognizers = [r for plan in fresh.plans.values() for r in plan.recognizers] + fresh.analyzer.registry.recognizers
+    patterns = [(r, p) for r in recognizers for p in getattr(r, "patterns", None) or ()]
+    assert len(patterns) > 30
+    assert all(p.compiled_regex is not None and p.compiled_with_flags == r.global_regex_flags for r, p in patterns)
