@@ -267,7 +267,7 @@ class PiiEngine:
             return out
         for k in sorted(present):
             rec, trigger = plan.gates[k]
-            spans = _char_spans(data, _byte_spans(trigger, data), a, ascii=len(data) == len(region))
+            spans = _char_spans(data, _byte_spans(trigger, data), a, is_ascii=len(data) == len(region))
             if not spans:
                 continue
             candidate = getattr(rec, "candidate", None)
@@ -434,9 +434,9 @@ def _byte_spans(pattern, data: bytes, pos: int = 0):
         pos = span[1] if span[1] > span[0] else span[1] + 1  # (an empty match: step on)
 
 
-def _char_spans(data: bytes, byte_spans, offset: int, ascii: bool) -> list[tuple[int, int]]:
+def _char_spans(data: bytes, byte_spans, offset: int, is_ascii: bool) -> list[tuple[int, int]]:
     """Byte spans in `data` (UTF-8, in order) as character spans, plus `offset`."""
-    if ascii:
+    if is_ascii:
         return [(offset + s, offset + e) for s, e in byte_spans]
     out, last_byte, last_char = [], 0, 0
     for bs, be in byte_spans:
