@@ -3,13 +3,16 @@
 presidio's `AnalyzerEngine` runs every recognizer's regexes over the whole text and a spaCy pipeline over it too:
 ≈ 0.15 MB/s per core with a blank pipeline. Almost all text holds no identifier at all, so `PiiEngine.analyze`:
 
-1. converts fullwidth characters to halfwidth (`to_halfwidth`: same length, offsets do not move);
-2. runs ONE google-re2 pattern, the alternation of every recognizer's trigger, over the document (hundreds of MB/s;
-   RE2 is linear-time, so no input can make it slow);
+1. folds the fullwidth digits, letters and symbols identifiers are written with to ASCII (`fold`: one code point for
+   one, so offsets do not move), in the texts that hold them next to an identifier;
+2. runs ONE google-re2 pattern, the alternation of every recognizer's trigger, over a batch's texts joined (hundreds
+   of MB/s; RE2 is linear-time, so no input can make it slow);
 3. cuts a window of `window` characters around each hit (merged when they overlap, widened to a word edge);
-4. in each window runs the presidio recognizers whose own trigger matches there, then presidio's context enhancer on
-   the window's tokens, its score threshold and its duplicate removal: the very functions `AnalyzerEngine.analyze`
-   calls, so a result means the same as presidio's.
+4. in each window runs the presidio recognizers whose own trigger matches there, after the recognizer's own cheap
+   checks (`candidate`: can a value it reports be here at all; `needs_context_for`: can one be reported without a
+   context word, and is there one near), then presidio's context enhancer on the window's tokens, its score
+   threshold and its duplicate removal: the very functions `AnalyzerEngine.analyze` calls, so a result means the
+   same as presidio's.
 
 `analyze_presidio` is presidio's `AnalyzerEngine.analyze` on the whole document with the same recognizers, NLP
 engine, enhancer and threshold: the reference the parity test and the benchmark compare against. Its phone
