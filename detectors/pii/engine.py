@@ -42,7 +42,7 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecogni
 
 from detectors.pii import LANGUAGES, recognizers_en, recognizers_zh  # LANGUAGES re-exported
 from detectors.pii.nlp import OfflineNlpEngine
-from detectors.pii.validators import HALFWIDTH_TABLE
+from detectors.pii.validators import HALFWIDTH_TABLE, run_end, run_start
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
 # script class of each UTF-16 code unit: 1 CJK ideograph, 2 Latin letter, 0 anything else (astral characters come
@@ -228,7 +228,7 @@ class PiiEngine:
             joined, starts = _concat(encoded)
             folded = _needing_fold(joined, starts)
             for k in folded:
-                norms[k] = fold(norms[k])
+                norms[k] = _fold_all(norms[k])
                 encoded[k] = norms[k].encode("utf-8", "surrogatepass")
             if folded:  # (fold keeps characters, not bytes: the joined buffer is built again)
                 joined, starts = _concat(encoded)
@@ -241,7 +241,7 @@ class PiiEngine:
                 for a, b in self._windows(norm, spans[k]):
                     results += self._analyze_region(norm, a, b, lang, plan)
                 if plan.ner is not None:  # a model's names need the whole document: no candidate pass finds them
-                    artifacts = self.nlp.process_text(_for_spacy(norm), lang)
+                    artifacts = self.nlp.process_text(norm, lang)
                     ner = plan.ner.analyze(norm, plan.ner.supported_entities, artifacts)
                     results += [r for r in ner if r.score >= self.score_threshold]
                 out[i] = self._finish(results)
@@ -250,7 +250,7 @@ class PiiEngine:
     def analyze_presidio(self, text: str, language: str = "auto") -> list[PiiResult]:
         """presidio's AnalyzerEngine on the whole (folded) document: the reference."""
         lang = self.language_of(text, language)
-        norm = _for_spacy(fold(text))  # (presidio itself fails on a lone surrogate)
+        norm = fold(text)
         results = self.analyzer.analyze(norm, language=lang, entities=self.plans[lang].entities,
                                         score_threshold=self.score_threshold)
         return self._finish(results)
@@ -323,7 +323,7 @@ class PiiEngine:
                 r.start -= ca
                 r.end -= ca
             undecided = self.analyzer._enhance_using_context(text[ca:b], _Results(undecided),
-                                                             self.nlp.tokenize(_for_spacy(text[ca:b]), lang), [rec], None)
+                                                             self.nlp.tokenize(text[ca:b], lang), [rec], None)
             for r in undecided:
                 r.start += ca
                 r.end += ca
@@ -368,15 +368,6 @@ class _Results(list):
         return out
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _for_spacy(text: str) -> str:
-    """`text` with each lone surrogate (a JSON "\\ud800" escape reads as one) replaced by U+FFFD: spaCy's tokenizer
-    cannot encode one and fails. One code point for one, so offsets do not move."""
-    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
-
-
 _SEPARATOR = b"\n\x00\n"  # between joined texts: no trigger can match across it
 # what identifiers are made of: a fullwidth digit, letter or @, or fullwidth ( ) + - next to a digit
 _FULLWIDTH_IN_IDS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff20]"
@@ -398,8 +389,11 @@ def fold(text: str) -> str:
     both ':' and '：' and the like. Only texts holding such a character next to an identifier are converted, in one
     table lookup (a regex substitution per run of them, or str.translate, cost 2-3x more on Chinese prose).
     """
-    if not _FULLWIDTH_IN_IDS.search(text):
-        return text
+    return _fold_all(text) if _FULLWIDTH_IN_IDS.search(text) else text
+
+
+def _fold_all(text: str) -> str:
+    """`fold` without the check whether the text needs it (analyze_many has made it for a whole batch at once)."""
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     out = _FOLD[units].tobytes().decode("utf-16-le", "surrogatepass")
     if len(out) != len(text):  # two lone surrogates that make a pair came back as one character: keep them apart
@@ -452,13 +446,12 @@ def _char_spans(data: bytes, byte_spans, offset: int, is_ascii: bool) -> list[tu
 def _needing_fold(joined: bytes, starts: list[int]) -> list[int]:
     """Which texts (of `_concat`) hold a fullwidth character of an identifier: one RE2 pass over them all (a call
     per text costs more than the scan on short texts; `re` on the str is ~10x slower than RE2 on the bytes)."""
-    found = []
-    match, end, pos = _FULLWIDTH_IN_IDS_UTF8._regexp.Match, len(joined), 0
+    found, pos = [], 0
     while True:  # one hit is enough: go on from the next text (Chinese prose has many "（1990" pairs)
-        hit = match(_UNANCHORED, joined, pos, end)[0][0]
-        if hit < 0:
+        hit = next(_byte_spans(_FULLWIDTH_IN_IDS_UTF8, joined, pos), None)
+        if hit is None:
             return found
-        k = bisect_right(starts, hit) - 1
+        k = bisect_right(starts, hit[0]) - 1
         found.append(k)
         if k + 1 == len(starts):
             return found
@@ -471,10 +464,9 @@ def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined
     the texts' lengths in characters), from one RE2 pass over the joined texts.
 
     RE2 runs on bytes (its Python wrapper turns byte offsets into character offsets slowly on str input); hits
-    are few, so their byte offsets are converted here, incrementally per text (not at all for ASCII texts).
+    are few, so their byte offsets are converted afterwards, per text (`_char_spans`).
     """
-    spans: list[list[tuple[int, int]]] = [[] for _ in encoded]
-    k, last_byte, last_char = -1, 0, 0
+    hits: list[list[tuple[int, int]]] = [[] for _ in encoded]
     for bs, be in _byte_spans(combined, joined):
         j = bisect_right(starts, bs) - 1
         if bs - starts[j] >= len(encoded[j]) and j + 1 < len(encoded) and be > starts[j + 1]:
@@ -483,20 +475,10 @@ def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined
             j += 1
         data, base = encoded[j], starts[j]
         bs, be = max(bs - base, 0), min(be - base, len(data))
-        if bs >= len(data) or be <= 0:
-            continue  # a match inside a separator
-        if len(data) == lengths[j]:  # ASCII: bytes are characters
-            spans[j].append((bs, be))
-            continue
-        if j != k:
-            k, last_byte, last_char = j, 0, 0
-        if bs < last_byte:  # cannot happen (matches are in order), but never convert backwards
-            last_byte, last_char = 0, 0
-        cs = last_char + _char_len(data, last_byte, bs)
-        ce = cs + _char_len(data, bs, be)
-        last_byte, last_char = bs, cs
-        spans[j].append((cs, ce))
-    return spans
+        if bs < len(data) and be > 0:  # (not a match inside a separator)
+            hits[j].append((bs, be))
+    return [_char_spans(data, spans, 0, is_ascii=len(data) == n) if spans else spans
+            for data, spans, n in zip(encoded, hits, lengths)]
 
 
 NUMBER_MARGIN = 24
@@ -521,9 +503,9 @@ def _joined(text: str, i: int) -> bool:
 
 
 _SNAP = 24
-# runs of letters and digits as str.isalnum() sees them ([^\W_]: \w is isalnum() plus the underscore); a regex
-# finds a run's edge in one call where a loop over characters cost a call per character (every CJK character is
-# alphanumeric, so in Chinese text the loop always went the whole `limit`)
+# runs of letters and digits as str.isalnum() sees them ([^\W_]: \w is isalnum() plus the underscore), found by one
+# regex match (every CJK character is alphanumeric: in Chinese text a loop over characters always went the whole
+# `limit`)
 _ALNUM_RUN = re.compile(r"[^\W_]*")
 
 
@@ -531,12 +513,11 @@ def _snap_left(text: str, a: int, limit: int = _SNAP) -> int:
     """Move a window start left to a whitespace or punctuation edge (at most `limit` characters)."""
     if a == 0 or a >= len(text) or not text[a].isalnum():
         return a
-    # the run of letters and digits that ends at a, read from the reversed text in front of it
-    return a - _ALNUM_RUN.match(text[max(0, a - limit):a][::-1]).end()
+    return run_start(text, a, _ALNUM_RUN, limit)
 
 
 def _snap_right(text: str, b: int, limit: int = _SNAP) -> int:
     """Move a window end right to a whitespace or punctuation edge (at most `limit` characters)."""
     if b == 0 or b >= len(text) or not text[b - 1].isalnum():
         return b
-    return _ALNUM_RUN.match(text, b, min(len(text), b + limit)).end()
+    return run_end(text, b, _ALNUM_RUN, limit)

@@ -103,11 +103,11 @@ class OfflineNlpEngine(SpacyNlpEngine):
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         self._bound_vocab(language)
-        return super().process_text(text, language)
+        return super().process_text(spacy_safe(text), language)
 
     def _make_doc(self, text: str, language: str) -> Doc:
         self._bound_vocab(language)
-        return self.nlp[language].make_doc(text)
+        return self.nlp[language].make_doc(spacy_safe(text))
 
     def _bound_vocab(self, language: str) -> None:
         """spaCy keeps every string it has seen; over a corpus of millions of documents that is gigabytes.
@@ -138,6 +138,15 @@ class OfflineNlpEngine(SpacyNlpEngine):
 
     def is_punct(self, word: str, language: str) -> bool:
         return _is_punct(word)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def spacy_safe(text: str) -> str:
+    """`text` with each lone surrogate (a JSON "\\ud800" escape reads as one) replaced by U+FFFD: spaCy encodes
+    every string as UTF-8 and fails on one. One code point for one, so token offsets do not move."""
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _is_punct(text: str) -> bool:

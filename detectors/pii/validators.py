@@ -45,16 +45,25 @@ PHONE_RUN_CHARS = frozenset("0123456789 \t\n().-/+")  # digits and the punctuati
 def grow(text: str, start: int, end: int, chars: frozenset[str], reach: int) -> tuple[int, int]:
     """text[start:end] widened on both sides over characters in `chars`, at most `reach` characters each way."""
     run = _run_of(chars)
-    # leftwards: the run at the start of the reversed text before `start` (a search for a run ending at `start`
-    # would try every position in front of it, quadratic in the reach)
-    before = run.match(text[max(0, start - reach):start][::-1]).end()
-    return start - before, run.match(text, end, end + reach).end()
+    return run_start(text, start, run, reach), run_end(text, end, run, reach)
+
+
+def run_start(text: str, pos: int, run: re.Pattern, reach: int) -> int:
+    """Where the run that ends at `pos` starts, at most `reach` characters back; `run` matches a run of one
+    character class ("[...]*"). One regex match on the reversed text in front of `pos` (a search for a run ending
+    at `pos` would try every position before it, quadratic in the reach; a loop would be a step per character)."""
+    return pos - run.match(text[max(0, pos - reach):pos][::-1]).end()
+
+
+def run_end(text: str, pos: int, run: re.Pattern, reach: int) -> int:
+    """Where the run that starts at `pos` ends, at most `reach` characters on."""
+    return run.match(text, pos, pos + reach).end()
 
 
 @functools.lru_cache(maxsize=16)
 def _run_of(chars: frozenset[str]) -> re.Pattern:
-    """A run of `chars`: one regex call instead of a Python step per character (the engine grows a window over an
-    e-mail's local part and a phone number's digits for almost every candidate in contact-dense text)."""
+    """A run of `chars`, for run_start/run_end (the engine grows a window over an e-mail's local part and a phone
+    number's digits for almost every candidate in contact-dense text)."""
     return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]*")
 
 
