@@ -392,7 +392,7 @@ class EmailRecognizer(ChineseRecognizer):
     def candidate(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The trigger is the '@': the engine's window starts where the local part starts (Exchange addresses run
         to 100+ characters). None when no host name with a dot follows the '@' ("Smith/HOU/ECT@ECT" in Lotus Notes
-        headers, message ids "<123.JavaMail.evans@thyme>"): the pattern cannot match there."""
+        headers, message ids "<123.JavaMail.user@host>"): the pattern cannot match there."""
         if _HOST_START.match(text, start + 2) is None:  # (the trigger is one character, '@', one character)
             return None
         return (v.grow(text, start, start, _LOCAL_PART, 256)[0], end)

@@ -374,9 +374,9 @@ def test_ssn_hits_without_the_formatted_layout_need_a_context_word(engine) -> No
 
 
 def test_an_at_sign_without_a_host_name_sends_no_e_mail_window(engine) -> None:
-    # Lotus Notes addresses ("Smith/HOU/ECT@ECT") and message ids ("<123.JavaMail.evans@thyme>") fill e-mail
+    # Lotus Notes addresses ("Smith/HOU/ECT@ECT") and message ids ("<123.JavaMail.user@host>") fill e-mail
     # headers: the e-mail pattern needs a dot in the host, so the engine skips those hits before running it
-    text = ("To: John Smith/HOU/ECT@ECT, jane.doe@example.com\nMessage-ID: <12.JavaMail.evans@thyme>\n"
+    text = ("To: John Smith/HOU/ECT@ECT, jane.doe@example.com\nMessage-ID: <12.JavaMail.user@host>\n"
             "cc: bob@mail.example.org")
     recognizer = next(r for r in engine.plans["en"].recognizers if r.name == "EmailRecognizer")
     at = text.index("T@ECT")
