@@ -40,7 +40,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecognizer, SpacyRecognizer
 
-from detectors.pii import LANGUAGES, recognizers_en, recognizers_zh  # LANGUAGES re-exported
+from detectors.pii import LANGUAGES, pattern_pass, recognizers_en, recognizers_zh  # LANGUAGES re-exported
 from detectors.pii.nlp import OfflineNlpEngine
 from detectors.pii.validators import HALFWIDTH_TABLE, run_end, run_start
 
@@ -121,6 +121,8 @@ class _LanguagePlan:
         for r in recognizers:
             self.gate_set.Add(_trigger(r))
         self.gate_set.Compile()
+        # recognizers whose analyze is presidio's pattern loop: the windows call its lean copy (see pattern_pass)
+        self.lean = {id(r) for r in recognizers if pattern_pass.applies_to(r)}
         self.ner = ner
         self.entities = sorted({e for r in recognizers for e in r.supported_entities}
                                | (set(ner.supported_entities) if ner else set()))
@@ -286,7 +288,7 @@ class PiiEngine:
             # other trigger lies inside the value, and a few characters around it are all its checks look at
             after = self.window if getattr(rec, "TRIGGER_PRECEDES_VALUE", False) else NUMBER_MARGIN
             for wa, wb in _merge(text, spans, NUMBER_MARGIN, after):
-                out += self._run(rec, text, wa, wb, lang)
+                out += self._run(rec, text, wa, wb, lang, id(rec) in plan.lean)
         return out
 
     def _context_near(self, rec: EntityRecognizer, text: str, s: int, e: int) -> bool:
@@ -294,10 +296,15 @@ class PiiEngine:
         before = text[max(0, s - NUMBER_MARGIN - self.window - _SNAP):e + NUMBER_MARGIN].lower()
         return any(word.lower() in before for word in rec.context or ())
 
-    def _run(self, rec: EntityRecognizer, text: str, a: int, b: int, lang: str) -> list[RecognizerResult]:
-        """One recognizer on text[a:b]; context words are looked for up to `window` characters further left."""
+    def _run(self, rec: EntityRecognizer, text: str, a: int, b: int, lang: str,
+             lean: bool = False) -> list[RecognizerResult]:
+        """One recognizer on text[a:b]; context words are looked for up to `window` characters further left.
+        `lean`: the recognizer's analyze is presidio's pattern loop, run through pattern_pass."""
         chunk = text[a:b]
-        found = rec.analyze(text=chunk, entities=rec.supported_entities, nlp_artifacts=None)
+        if lean:
+            found = pattern_pass.analyze(rec, chunk)
+        else:
+            found = rec.analyze(text=chunk, entities=rec.supported_entities, nlp_artifacts=None)
         if not found:
             return []
         for r in found:
