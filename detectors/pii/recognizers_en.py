@@ -155,10 +155,16 @@ def _issuer_ok(digits: str) -> bool:
 
 def remove_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]:
     """presidio's EntityRecognizer.remove_duplicates: drops zero scores and results contained in another of the same
-    type that scores no lower. A lone result needs only the first check (the function's set, sort and groupby cost
-    ~15 us a call, and in contact-dense text nearly every window gives one result)."""
-    if len(results) < 2 and all(r.score for r in results):
-        return list(results)
+    type that scores no lower, and orders by score. Where no two results touch the same characters (a lone result; a
+    header's list of addresses) only the first check and the order apply: the function's set (a string hash per
+    result), sorts and groupby cost ~15 us for one result and ~50 us for a To: line of ten addresses, and in
+    contact-dense text nearly every window gives results."""
+    if all(r.score for r in results):
+        if len(results) < 2:
+            return list(results)
+        spans = sorted((r.start, r.end) for r in results)
+        if all(s < e for s, e in spans) and all(b[0] >= a[1] for a, b in zip(spans, spans[1:])):
+            return sorted(results, key=lambda x: (-x.score, x.start, -(x.end - x.start)))
     return EntityRecognizer.remove_duplicates(results)
 
 
