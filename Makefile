@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/samples
+# pytest worker processes for `make test` (pytest-xdist; test files are not split across workers, so a file's
+# module fixtures, e.g. the audit of the shared corpora, run once). 0 runs the tests in this process, one at a time.
+TEST_WORKERS ?= 2
 
 .PHONY: install audit test test-fast bench lock clean browser
 
@@ -21,11 +24,11 @@ audit: $(STAMP)
 
 ## the full test suite; tests marked `corpora` run when ../shared/corpora is present
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## skip the tests that read the shared corpora
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not corpora"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not corpora"
 
 ## Debian's chromium and a CJK font for the HTML report's browser tests, when missing. Never fails: without them
 ## (not root and no sudo, no network) the browser tests skip and say why.
