@@ -5,9 +5,11 @@ duplicates with a set, a sort and a groupby even for one result. On contact-dens
 recognizer on a window for nearly every identifier, and that overhead was 60% of the recognizer's time (BDCI
 contact pages: 53 µs → 21 µs a call). `analyze` below takes the same steps in the same order with the same
 functions (the recognizer's `validate_result`, `invalidate_result`, `build_regex_explanation`, the same compiled
-patterns and flags, presidio's regex timeout), so its results are presidio's: tests/detectors/test_pii_pattern_pass.py
-compares the two on every recognizer this applies to, and the reference run (`PiiEngine.analyze_presidio`) still
-calls presidio's own loop, so the parity test compares them on real corpora too.
+patterns and flags, presidio's regex timeout), so its results are presidio's. Tests compare the two, results, scores
+and explanations, on every recognizer this applies to (tests/detectors/test_pii_engine.py on synthetic documents,
+test_pii_recognizers_zh.py on the Chinese recognizers' tables, both also on slices cut anywhere); and the reference
+run (`PiiEngine.analyze_presidio`) still calls presidio's own loop, so the parity test compares them on real corpora
+too.
 
 It applies only to recognizers whose `analyze` is presidio's (or ChineseRecognizer's, which adds `keep`): a
 recognizer with an `analyze` of its own (phone numbers, IBAN, e-mail) is called as it is.
