@@ -12,7 +12,9 @@ presidio's `AnalyzerEngine` runs every recognizer's regexes over the whole text 
    checks (`candidate`: can a value it reports be here at all; `needs_context_for`: can one be reported without a
    context word, and is there one near), then presidio's context enhancer on the window's tokens, its score
    threshold and its duplicate removal: the very functions `AnalyzerEngine.analyze` calls, so a result means the
-   same as presidio's.
+   same as presidio's. Two of them run as equivalent copies without presidio's per-call overhead, each tested
+   against the original: the pattern loop of plain pattern recognizers (`pattern_pass`) and the duplicate removal
+   where no results overlap (`recognizers_en.remove_duplicates`).
 
 `analyze_presidio` is presidio's `AnalyzerEngine.analyze` on the whole document with the same recognizers, NLP
 engine, enhancer and threshold: the reference the parity test and the benchmark compare against. Its phone
