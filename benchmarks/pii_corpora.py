@@ -15,6 +15,8 @@ the decoded text.
   paragraphs once; unlabelled, typical Chinese pre-training text (throughput only).
 - Gutenberg (gutenberg_novels.tar.gz): 67 English novels, each cut into ~2-4 KB chunks at paragraph boundaries (a
   chunk is a contiguous slice of the book); unlabelled, typical English pre-training text (throughput only).
+- SophonPlus (chinese_nlp_corpus_sophonplus/datasets): MSRA NER sentences and online shopping and hotel reviews,
+  unlabelled; other Chinese text for the benchmark's long warm-up (`other_chinese`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ PRESIDIO = CORPORA / "presidio_research" / "synth_dataset_v2.json"
 ENRON = CORPORA / "enron_with_categories.tar.gz"
 CMRC = CORPORA / "cmrc2018_zh_wiki" / "squad-style-data"
 GUTENBERG = CORPORA / "gutenberg_novels.tar.gz"
+SOPHONPLUS = CORPORA / "chinese_nlp_corpus_sophonplus" / "datasets"
 
 # BDCI category -> our entity type. mobile/email/QQ/vx are structured (pattern + validator); name/address are found
 # only by context keywords, so their recall is reported, not targeted.
@@ -319,6 +322,38 @@ def matcher_valid_phone_gold(doc: Doc) -> list[Span]:
 def matcher_valid_any_phone_gold(doc: Doc) -> list[Span]:
     """BDCI: the whole "mobile" label as ANY_PHONE, kept only where `phone_matcher_valid` holds in CN/HK/MO/TW."""
     return [g for g in as_any_phone(doc.gold) if phone_matcher_valid(doc.text[g[1]:g[2]], BDCI_PHONE_REGIONS)]
+
+
+@lru_cache(maxsize=1)
+def other_chinese() -> tuple[Doc, ...]:
+    """MSRA NER sentences and online shopping and hotel reviews (SophonPlus), shuffled with seed 0 so that every
+    prefix mixes the three; empty when the folder is absent."""
+    import random
+
+    docs = []
+    for path in sorted(SOPHONPLUS.glob("dh_msra/*.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            docs += [Doc(f"{path.name}/{k}", json.loads(line)["text"]) for k, line in enumerate(f)]
+    for path in sorted(SOPHONPLUS.glob("online_shopping_10_cats/*.csv")) + sorted(
+            SOPHONPLUS.glob("ChnSentiCorp_htl_all/*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            docs += [Doc(f"{path.name}/{k}", row["review"]) for k, row in enumerate(csv.DictReader(f))
+                     if row.get("review")]
+    random.Random(0).shuffle(docs)
+    return tuple(docs)
+
+
+def other_documents(pool, exclude, target_bytes: int) -> list[Doc]:
+    """Documents of `pool` that are not in `exclude` (by doc_id), in order, until they hold `target_bytes`."""
+    seen = {d.doc_id for d in exclude}
+    out, size = [], 0
+    for d in pool:
+        if size >= target_bytes:
+            break
+        if d.doc_id not in seen:
+            out.append(d)
+            size += len(d.text.encode("utf-8"))
+    return out
 
 
 def utf8_bytes(docs) -> int:
