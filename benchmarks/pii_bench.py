@@ -563,7 +563,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="replace the '# PII engine results' section of benchmarks/RESULTS.md with this run")
     ap.add_argument("--steady-state-of", metavar="SET", help=argparse.SUPPRESS)  # the child of steady_state_rows
     ap.add_argument("--no-steady-state", action="store_true",
-                    help="skip the first passes after a long warm-up on other text (3 child processes per set: ~10 minutes)")
+                    help="skip the first passes after a long warm-up on other text (3 child processes per set: "
+                         "~10 minutes)")
     args = ap.parse_args(argv)
     if args.steady_state_of:
         import json
