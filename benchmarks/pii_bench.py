@@ -487,24 +487,26 @@ def timed_batched(eng, docs, lang) -> tuple[float, list[set]]:
     return time.perf_counter() - t0, out
 
 
-def throughput_sets(quick: bool) -> list[tuple[str, str, list, str, str]]:
-    """(key, name, documents, language, what kind of text) of the throughput sets; CMRC and Gutenberg when present."""
+def throughput_sets(quick: bool, only: str | None = None) -> list[tuple[str, str, list, str, str]]:
+    """(key, name, documents, language, what kind of text) of the throughput sets; CMRC and Gutenberg when present.
+    `only`: just the set with that key (a child of steady_state_rows loads no other corpus)."""
     factor = QUICK_FACTOR if quick else 1
     every = f" (every {factor}th)" if quick else ""
-    sets = [
-        ("bdci", "Chinese: BDCI train+test" + every, (list(pc.bdci_train()) + list(pc.bdci_test()))[::factor], "zh",
+    specs = [
+        ("bdci", "Chinese: BDCI train+test" + every,
+         lambda: (list(pc.bdci_train()) + list(pc.bdci_test()))[::factor], "zh",
          "PII-dense worst case: posts and pages chosen for their contact details"),
         ("enron", "English: Enron e-mails, headers+body (subset)",
-         pc.spread_subset(list(pc.enron()), ENGLISH_SUBSET_BYTES // factor), "en",
+         lambda: pc.spread_subset(list(pc.enron()), ENGLISH_SUBSET_BYTES // factor), "en",
          "PII-dense worst case: e-mail headers full of addresses, signatures with phone numbers")]
     if pc.typical_available():
-        sets += [
-            ("cmrc", "Chinese: CMRC 2018 Wikipedia paragraphs" + every, list(pc.cmrc2018())[::factor], "zh",
+        specs += [
+            ("cmrc", "Chinese: CMRC 2018 Wikipedia paragraphs" + every, lambda: list(pc.cmrc2018())[::factor], "zh",
              "typical pre-training text: encyclopaedia prose"),
             ("gutenberg", "English: Gutenberg novels, 2-4 KB chunks (subset)",
-             pc.spread_subset(list(pc.gutenberg_chunks()), TYPICAL_SUBSET_BYTES // factor), "en",
+             lambda: pc.spread_subset(list(pc.gutenberg_chunks()), TYPICAL_SUBSET_BYTES // factor), "en",
              "typical pre-training text: 19th-century fiction (with each book's Project Gutenberg licence)")]
-    return sets
+    return [(key, name, load(), lang, kind) for key, name, load, lang, kind in specs if only in (None, key)]
 
 
 def other_text(key: str, docs: list, target_bytes: int) -> list:
@@ -520,7 +522,7 @@ def steady_state(key: str, quick: bool) -> dict:
     from detectors.pii.detector import engine_for
 
     eng = engine_for((), 0.4, 64)
-    _, _, docs, lang, _ = next(s for s in throughput_sets(quick) if s[0] == key)
+    _, _, docs, lang, _ = throughput_sets(quick, only=key)[0]
     other = other_text(key, docs, STEADY_WARM_BYTES // (QUICK_FACTOR if quick else 1))
     warm = other + warm_up_documents(docs)
     timed_batched(eng, warm, lang)
