@@ -37,7 +37,6 @@ from typing import Iterable
 
 import numpy as np
 import re2
-import regex
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecognizer, SpacyRecognizer
@@ -108,6 +107,18 @@ def _trigger(recognizer: EntityRecognizer) -> str:
     return trigger
 
 
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """A recognizer and what the windows need to know of it, looked up once when the engine is built."""
+
+    recognizer: EntityRecognizer
+    trigger: object  # its TRIGGER compiled by RE2, run on a window's UTF-8
+    candidate: object  # its cheap check of a trigger hit (`candidate`), or None
+    needs_context_for: object  # which hits only a context word can lift over the threshold, or None
+    precedes_value: bool  # the trigger is a keyword in front of the value (QQ号, 姓名…)
+    lean: bool  # its analyze is presidio's pattern loop: the windows run pattern_pass's copy
+
+
 class _LanguagePlan:
     """What one language needs: its recognizers, each with a compiled trigger, and the combined trigger."""
 
@@ -115,7 +126,9 @@ class _LanguagePlan:
         self.recognizers = recognizers
         # each recognizer's own trigger, run on a window's UTF-8 where the gate set says it occurs (RE2 called
         # directly: Python's re took 35-40 us a window for the IP and SSN triggers on e-mail text)
-        self.gates = [(r, re2.compile(_trigger(r))) for r in recognizers]
+        self.gates = [_Gate(r, re2.compile(_trigger(r)), getattr(r, "candidate", None),
+                            getattr(r, "needs_context_for", None), getattr(r, "TRIGGER_PRECEDES_VALUE", False),
+                            pattern_pass.applies_to(r)) for r in recognizers]
         self.combined = re2.compile("|".join(f"(?:{_trigger(r)})" for r in recognizers))
         # which triggers occur in a window, in one RE2 pass: in PII-dense text a window holds one or two kinds of
         # identifier, and trying every recognizer's trigger on it with Python's re cost more than the recognizers
@@ -123,8 +136,6 @@ class _LanguagePlan:
         for r in recognizers:
             self.gate_set.Add(_trigger(r))
         self.gate_set.Compile()
-        # recognizers whose analyze is presidio's pattern loop: the windows call its lean copy (see pattern_pass)
-        self.lean = {id(r) for r in recognizers if pattern_pass.applies_to(r)}
         self.ner = ner
         self.entities = sorted({e for r in recognizers for e in r.supported_entities}
                                | (set(ner.supported_entities) if ner else set()))
@@ -160,7 +171,7 @@ class PiiEngine:
             self.plans[lang] = _LanguagePlan(recs, ner)
             reference += self._recognizers(lang, reference=True) + ([ner] if ner else [])
         for rec in reference + [r for plan in self.plans.values() for r in plan.recognizers]:
-            _compile_patterns(rec)
+            pattern_pass.compile_patterns(rec)
         registry = RecognizerRegistry(recognizers=reference, supported_languages=list(self.languages))
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp,
                                        supported_languages=list(self.languages),
@@ -273,14 +284,14 @@ class PiiEngine:
         if not present:
             return out
         for k in sorted(present):
-            rec, trigger = plan.gates[k]
-            spans = _char_spans(data, _byte_spans(trigger, data), a, is_ascii=len(data) == len(region))
+            gate = plan.gates[k]
+            rec = gate.recognizer
+            spans = _char_spans(data, _byte_spans(gate.trigger, data), a, is_ascii=len(data) == len(region))
             if not spans:
                 continue
-            candidate = getattr(rec, "candidate", None)
-            if candidate is not None:  # the recognizer's own cheap check: move the hit, or drop what it cannot report
-                spans = [span for span in (candidate(text, s, e) for s, e in spans) if span is not None]
-            needs_context = getattr(rec, "needs_context_for", None)
+            if gate.candidate is not None:  # the recognizer's cheap check: move the hit, or drop what it cannot report
+                spans = [span for span in (gate.candidate(text, s, e) for s, e in spans) if span is not None]
+            needs_context = gate.needs_context_for
             if needs_context is not None:
                 # values this recognizer scores below the threshold without a context word: skip them when no
                 # context word occurs at all where the enhancer would look (a superset of its token window)
@@ -288,9 +299,9 @@ class PiiEngine:
                          if not needs_context(text, s, e) or self._context_near(rec, text, s, e)]
             # a keyword trigger (QQ号, 姓名, 地址…) comes before the value, which can start 48 characters later; every
             # other trigger lies inside the value, and a few characters around it are all its checks look at
-            after = self.window if getattr(rec, "TRIGGER_PRECEDES_VALUE", False) else NUMBER_MARGIN
+            after = self.window if gate.precedes_value else NUMBER_MARGIN
             for wa, wb in _merge(text, spans, NUMBER_MARGIN, after):
-                out += self._run(rec, text, wa, wb, lang, id(rec) in plan.lean)
+                out += self._run(rec, text, wa, wb, lang, gate.lean)
         return out
 
     def _context_near(self, rec: EntityRecognizer, text: str, s: int, e: int) -> bool:
@@ -346,16 +357,6 @@ class PiiEngine:
                for r in results]
         out.sort(key=lambda r: (r.start, r.end, r.entity_type))
         return out
-
-
-def _compile_patterns(recognizer: EntityRecognizer) -> None:
-    """Compile a pattern recognizer's regexes now, as presidio would on its first call (same `regex` module, same
-    flags): otherwise each recognizer compiles on the first window that needs it, and the first megabytes of an
-    audit (or a benchmark's first pass) pay ~50 ms of compiles spread over the documents that happen to come first."""
-    for pattern in getattr(recognizer, "patterns", None) or ():
-        if not pattern.compiled_regex or pattern.compiled_with_flags != recognizer.global_regex_flags:
-            pattern.compiled_with_flags = recognizer.global_regex_flags
-            pattern.compiled_regex = regex.compile(pattern.regex, flags=recognizer.global_regex_flags)
 
 
 class _Results(list):
