@@ -459,6 +459,13 @@ def warm_up_documents(docs) -> list:
     return list(docs)
 
 
+def warm_up(eng, docs, lang, before: list = ()) -> None:
+    """Both sides read `before` (other text), then the set's first documents (`warm_up_documents`), untimed."""
+    warm = list(before) + warm_up_documents(docs)
+    timed_batched(eng, warm, lang)
+    timed(eng.analyze_presidio, warm, lang)
+
+
 def timed_language(eng, docs) -> tuple[float, None]:
     """`language_of(text, "auto")` for every document: what `--lang auto` adds to the stage."""
     t0 = time.perf_counter()
@@ -524,9 +531,7 @@ def steady_state(key: str, quick: bool) -> dict:
     eng = engine_for((), 0.4, 64)
     _, _, docs, lang, _ = throughput_sets(quick, only=key)[0]
     other = other_text(key, docs, STEADY_WARM_BYTES // (QUICK_FACTOR if quick else 1))
-    warm = other + warm_up_documents(docs)
-    timed_batched(eng, warm, lang)
-    timed(eng.analyze_presidio, warm, lang)
+    warm_up(eng, docs, lang, before=other)
     fast_s, fast = timed_batched(eng, docs, lang)
     presidio_s, ref = timed(eng.analyze_presidio, docs, lang)
     return {"key": key, "mb": pc.utf8_bytes(docs) / 1e6, "warm_mb": pc.utf8_bytes(other) / 1e6,
@@ -534,15 +539,15 @@ def steady_state(key: str, quick: bool) -> dict:
             "presidio_findings": sum(len(r) for r in ref)}
 
 
-def steady_state_rows(quick: bool) -> list[str]:
+def steady_state_rows(sets: list[tuple[str, str]], quick: bool) -> list[str]:
     """`steady_state` for every set, STEADY_TRIALS times, each in a child process of its own (a fresh engine: the
     compiled phone matcher's caches are process-wide, and the main process has read every set already). The row
-    shows the trial with the median speed-up, and the range over the trials."""
+    shows the trial with the median speed-up, and the range over the trials. `sets`: (key, name) of each set."""
     import json
     import subprocess
 
     rows = []
-    for key, name, *_ in throughput_sets(quick):
+    for key, name in sets:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--steady-state-of", key] + (["--quick"] if quick else [])
         trials = []
         for _ in range(STEADY_TRIALS):
@@ -686,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
     zh_all = list(pc.bdci_train()) + list(pc.bdci_test())
     en_all = list(pc.enron())
     typical = pc.typical_available()
-    sets = [(name, docs, lang, kind) for _, name, docs, lang, kind in throughput_sets(args.quick)]
+    sets = throughput_sets(args.quick)
     if typical:
         wiki_all = list(pc.cmrc2018())
         book_all = list(pc.gutenberg_chunks())
@@ -697,14 +702,12 @@ def main(argv: list[str] | None = None) -> int:
                "| fast-only findings |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     diffs, density, detection = [], [], []
-    for name, docs, lang, kind in sets:
+    for _, name, docs, lang, kind in sets:
         # One-time costs out of both timings: each side warms on the set's first tenth (libphonenumber's
         # metadata, spaCy's first calls, and the compiled phone matcher's automaton, built lazily as new text
         # comes: on 50 Wikipedia paragraphs it had seen too little Chinese text, and a third of our first pass
         # was its warm-up)
-        warm = warm_up_documents(docs)
-        timed_batched(eng, warm, lang)
-        timed(eng.analyze_presidio, warm, lang)
+        warm_up(eng, docs, lang)
         mb = pc.utf8_bytes(docs) / 1e6
         # First passes: what a corpus of new documents gets. Later passes over the same documents are faster on
         # both sides (spaCy's vocabulary holds their tokens; on ours, the e-mail host cache and the compiled phone
@@ -776,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
         out.append("| set | warm-up (other text) | MB (UTF-8) | presidio, first pass | fast `analyze_many`, first pass "
                    f"| **speed-up** (median of {STEADY_TRIALS}) | range | parity |")
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
-        out += steady_state_rows(args.quick)
+        out += steady_state_rows([(key, name) for key, name, *_ in sets], args.quick)
         out.append("")
     out.append("presidio's side runs the phone recognizers with phonenumbers, the libphonenumber port presidio ships "
                "with; the fast path runs the same recognizers with rphonenumbers, libphonenumber's matcher compiled "
