@@ -12,7 +12,8 @@ run (`PiiEngine.analyze_presidio`) still calls presidio's own loop, so the parit
 too.
 
 It applies only to recognizers whose `analyze` is presidio's (or ChineseRecognizer's, which adds `keep`): a
-recognizer with an `analyze` of its own (phone numbers, IBAN, e-mail) is called as it is.
+recognizer with an `analyze` of its own (phone numbers, IBAN) is called as it is, and the e-mail one runs on whole
+documents (`EmailRecognizer.analyze_whole`).
 """
 
 from __future__ import annotations

@@ -373,19 +373,24 @@ def test_ssn_hits_without_the_formatted_layout_need_a_context_word(engine) -> No
     assert not recognizer.needs_context_for(text, at, at + 11)
 
 
-def test_an_at_sign_without_a_host_name_sends_no_e_mail_window(engine) -> None:
-    # Lotus Notes addresses ("Smith/HOU/ECT@ECT") and message ids ("<123.JavaMail.user@host>") fill e-mail
-    # headers: the e-mail pattern needs a dot in the host, so the engine skips those hits before running it
+def test_e_mail_addresses_are_found_on_whole_documents_not_windows(engine) -> None:
+    # the e-mail recognizer finds its matches around each '@' of the whole document (analyze_whole): it sends no
+    # window, and no other recognizer's window runs it. Lotus Notes addresses ("Smith/HOU/ECT@ECT") and message ids
+    # ("<123.JavaMail.user@host>") fill e-mail headers and are no addresses; an Exchange address runs to 100+
+    # characters before its '@' and is no address either (the local part has at most 64), nor is its tail
+    exchange = "/O=ENRON/OU=NA/CN=RECIPIENTS/CN=" + "JSMITH3" * 12
     text = ("To: John Smith/HOU/ECT@ECT, jane.doe@example.com\nMessage-ID: <12.JavaMail.user@host>\n"
-            "cc: bob@mail.example.org")
-    recognizer = next(r for r in engine.plans["en"].recognizers if r.name == "EmailRecognizer")
-    at = text.index("T@ECT")
-    assert recognizer.candidate(text, at, at + 3) is None
-    at = text.index("e@example")
-    assert recognizer.candidate(text, at, at + 3) == (text.index("jane"), at + 3)
+            f"cc: bob@mail.example.org, {exchange}@ENRON.com\nCall 415-555-0188 or mail \"c.d\"@example.net "
+            "ann@example.comTel")
+    for plan in engine.plans.values():
+        assert [r.name for r in plan.whole] == ["EmailRecognizer"]
+        assert "EmailRecognizer" not in {gate.recognizer.name for gate in plan.gates}
     found = _found(engine.analyze(text, "en"), text)
-    assert {v for t, v in found if t == "EMAIL_ADDRESS"} == {"jane.doe@example.com", "bob@mail.example.org"}
+    # (a quoted local part is not in the pattern; "comTel" is trimmed to "com")
+    assert {v for t, v in found if t == "EMAIL_ADDRESS"} == {"jane.doe@example.com", "bob@mail.example.org",
+                                                             "ann@example.com"}
     assert found == _found(engine.analyze_presidio(text, "en"), text)
+    assert ("PHONE_NUMBER", "415-555-0188") in found
 
 
 def test_passport_hits_are_reported_only_next_to_a_context_word(engine) -> None:

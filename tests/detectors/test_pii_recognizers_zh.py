@@ -477,3 +477,34 @@ def test_the_engines_lean_pattern_loop_gives_presidios_results():
             found += len(lean)
     assert compared == len(RECOGNIZER_CLASSES) - 1
     assert found > 120  # the texts do hold what the recognizers look for (193)
+
+
+def _email_text(rng: random.Random) -> str:
+    """Text made of the pieces the e-mail pattern's rules turn on: local-part characters and runs longer than 64,
+    '@', host labels, hyphens, dots, public and unknown suffixes, glued words, CJK characters, line breaks."""
+    pieces = ["a", "Z", "9", "_", "%", ".", "+", "-", "'", "@", "@@", " ", "\n", "中", "，", "/", "<", ">",
+              "example.com", "mail.example.cn", "example.invalidtld", "ex-ample.co.uk", "-bad.com", "x.y", "com",
+              "Tel", "qq", "abc", "john.doe", "a" * 70, "b" * 63, ".." , "@example.com", "@ECT", "1234"]
+    return "".join(rng.choice(pieces) for _ in range(rng.randint(1, 24)))
+
+
+def test_e_mail_matches_found_from_each_at_sign_are_finditers():
+    # the engine runs EmailRecognizer.analyze_whole on whole documents: its `find` looks only around each '@' and
+    # must give exactly the spans of the pattern's finditer over the text, and analyze_whole exactly analyze's
+    # results (scores, trims and explanations included)
+    (rec,) = [r for r in chinese_recognizers() if r.ENTITY == "EMAIL_ADDRESS"]
+    rng = random.Random(5)
+    texts = [v.to_halfwidth(text) for _, text, *_ in POSITIVE + NEEDS_CONTEXT + NEGATIVE]
+    texts += [_email_text(rng) for _ in range(20000)]
+    texts += ["a@b.com" * 3, "x" * 64 + "@example.com", "x" * 65 + "@example.com", ".a@example.com",
+              "a.+b@example.com", "é.a@example.com", "a@example.com@example.com", "To: Smith/HOU/ECT@ECT, a@b.org"]
+    compiled = regex.compile(rec.patterns[0].regex, flags=rec.global_regex_flags)
+    found = trimmed = 0
+    for text in texts:
+        spans = [m.span() for m in compiled.finditer(text)]
+        assert rec.find(text) == spans, text
+        whole = rec.analyze_whole(text)
+        assert _explained(whole) == _explained(rec.analyze(text, [rec.ENTITY])), text
+        found += len(spans)
+        trimmed += sum((r.start, r.end) not in spans for r in whole)
+    assert found > 4000 and trimmed > 500  # the texts do hold matches, and matches that are trimmed
