@@ -15,6 +15,7 @@ from detectors.pii.detector import PiiConfig, PiiDetector, engine_for, priority
 from detectors.pii.engine import PiiEngine, _snap_left, _snap_right, detect_language, fold
 from detectors.pii.masking import keyed_hash, masked_excerpt
 from detectors.pii.validators import to_halfwidth
+from tests.detectors.pii_results import explained
 
 
 def _id_check(body17: str) -> str:
@@ -420,7 +421,7 @@ def test_lean_pattern_loop_gives_presidios_results_for_every_recognizer_it_appli
     for rec in lean.values():
         for text in texts:
             ours = pattern_pass.analyze(rec, text)
-            assert _explained(ours) == _explained(rec.analyze(text, rec.supported_entities)), (rec.name, text)
+            assert explained(ours) == explained(rec.analyze(text, rec.supported_entities)), (rec.name, text)
             found += len(ours)
     assert found > 150  # the texts do hold what the recognizers look for (216)
 
@@ -449,11 +450,6 @@ def test_duplicate_removal_shortcut_gives_presidios_results() -> None:
             and all(b[0] >= a[1] for a, b in zip(spans, spans[1:]))
     assert shortcut > 1000  # the shortcut itself was exercised, not only the fallback
 
-
-def _explained(results):
-    return sorted((r.entity_type, r.start, r.end, r.score, r.analysis_explanation.pattern_name,
-                   r.analysis_explanation.validation_result, r.analysis_explanation.score,
-                   tuple(sorted(r.recognition_metadata.items()))) for r in results)
 
 
 def test_every_pattern_is_compiled_when_the_engine_is_built() -> None:

@@ -25,6 +25,7 @@ from detectors.pii.recognizers_zh import (
     RECOGNIZER_CLASSES,
     chinese_recognizers,
 )
+from tests.detectors.pii_results import explained
 
 # ------------------------------------------------------------------------------------------------------------
 # synthetic identifiers (independent check-digit implementations)
@@ -449,11 +450,6 @@ def test_which_recognizers_need_context():
     assert {c.ENTITY for c in RECOGNIZER_CLASSES if c.needs_context()} == {"CN_RESIDENT_ID", "CN_BANK_CARD", "CN_USCC"}
 
 
-def _explained(results):
-    return sorted((r.entity_type, r.start, r.end, r.score, r.analysis_explanation.pattern_name,
-                   r.analysis_explanation.validation_result, r.analysis_explanation.score,
-                   tuple(sorted(r.recognition_metadata.items()))) for r in results)
-
 
 def test_the_engines_lean_pattern_loop_gives_presidios_results():
     # the engine's windows call pattern_pass.analyze instead of presidio's loop (PatternRecognizer.analyze), which
@@ -473,7 +469,7 @@ def test_the_engines_lean_pattern_loop_gives_presidios_results():
         compared += 1
         for text in texts:
             lean = pattern_pass.analyze(rec, text)
-            assert _explained(lean) == _explained(rec.analyze(text, [rec.ENTITY])), (rec.name, text)
+            assert explained(lean) == explained(rec.analyze(text, [rec.ENTITY])), (rec.name, text)
             found += len(lean)
     assert compared == len(RECOGNIZER_CLASSES) - 1
     assert found > 120  # the texts do hold what the recognizers look for (193)
@@ -504,7 +500,7 @@ def test_e_mail_matches_found_from_each_at_sign_are_finditers():
         spans = [m.span() for m in compiled.finditer(text)]
         assert rec.find(text) == spans, text
         whole = rec.analyze_whole(text)
-        assert _explained(whole) == _explained(rec.analyze(text, [rec.ENTITY])), text
+        assert explained(whole) == explained(rec.analyze(text, [rec.ENTITY])), text
         found += len(spans)
         trimmed += sum((r.start, r.end) not in spans for r in whole)
     assert found > 4000 and trimmed > 500  # the texts do hold matches, and matches that are trimmed
