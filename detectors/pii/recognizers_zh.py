@@ -418,7 +418,8 @@ class EmailRecognizer(ChineseRecognizer):
 
         The engine calls this on whole documents instead of running the recognizer on windows: an e-mail result
         never needs a context word (every one scores 1.0), and in e-mail headers, where addresses come by the
-        dozen, the windows' bookkeeping cost 60% of the PII pass (Enron)."""
+        dozen, the e-mail recognizer on windows took 60% of a pass over Enron (this way, a third of a pass 1.3x
+        shorter)."""
         spans = self.find(text)
         if not spans:
             return []
