@@ -47,7 +47,7 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecogni
 
 from detectors.pii import LANGUAGES, pattern_pass, recognizers_en, recognizers_zh  # LANGUAGES re-exported
 from detectors.pii.nlp import OfflineNlpEngine
-from detectors.pii.validators import HALFWIDTH_TABLE, run_end, run_start
+from detectors.pii.validators import HALFWIDTH_TABLE, grow, run_end, run_start
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
 # script class of each UTF-16 code unit: 1 CJK ideograph, 2 Latin letter, 0 anything else (astral characters come
@@ -121,6 +121,9 @@ class _Gate:
     needs_context_for: object  # which hits only a context word can lift over the threshold, or None
     precedes_value: bool  # the trigger is a keyword in front of the value (QQ号, 姓名…)
     lean: bool  # its analyze is presidio's pattern loop: the windows run pattern_pass's copy
+    edge_chars: frozenset | None  # a window edge inside a run of these moves to the run's end (WINDOW_EDGE_CHARS;
+    # see _widened)
+    edge_reach: int  # at most this far
 
 
 class _LanguagePlan:
@@ -137,7 +140,8 @@ class _LanguagePlan:
         # directly: Python's re took 35-40 us a window for the IP and SSN triggers on e-mail text)
         self.gates = [_Gate(r, re2.compile(_trigger(r)), getattr(r, "candidate", None),
                             getattr(r, "needs_context_for", None), getattr(r, "TRIGGER_PRECEDES_VALUE", False),
-                            pattern_pass.applies_to(r)) for r in windowed]
+                            pattern_pass.applies_to(r), getattr(r, "WINDOW_EDGE_CHARS", None),
+                            getattr(r, "WINDOW_EDGE_REACH", 0)) for r in windowed]
         self.combined = re2.compile("|".join(f"(?:{_trigger(r)})" for r in windowed))
         # which triggers occur in a window, in one RE2 pass: in PII-dense text a window holds one or two kinds of
         # identifier, and trying every recognizer's trigger on it with Python's re cost more than the recognizers
@@ -315,6 +319,8 @@ class PiiEngine:
             # other trigger lies inside the value, and a few characters around it are all its checks look at
             after = self.window if gate.precedes_value else NUMBER_MARGIN
             for wa, wb in _merge(text, spans, NUMBER_MARGIN, after):
+                if gate.edge_chars is not None:
+                    wa, wb = _widened(text, wa, wb, gate.edge_chars, gate.edge_reach)
                 out += self._run(rec, text, wa, wb, lang, gate.lean)
         return out
 
@@ -531,6 +537,14 @@ def _merge(text: str, spans: list[tuple[int, int]], before: int, after: int) -> 
         else:
             windows.append((a, b))
     return [(_snap_left(text, a), _snap_right(text, b)) for a, b in windows]
+
+
+def _widened(text: str, a: int, b: int, chars: frozenset, reach: int) -> tuple[int, int]:
+    """The window [a, b] with an edge that falls inside a run of address characters (`chars`) moved to the run's
+    end, where the part it adds holds an '@' (the only thing the phone recognizers' address check looks for: without
+    one, the part added changes nothing, and the matcher would read it for nothing)."""
+    wa, wb = grow(text, a, b, chars, reach)
+    return (wa if "@" in text[wa:a] else a), (wb if "@" in text[b:wb] else b)
 
 
 def _joined(text: str, i: int) -> bool:

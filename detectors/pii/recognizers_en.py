@@ -203,6 +203,11 @@ class PhoneNumberRecognizer(PhoneRecognizer):
 
     MIN_DIGITS = 9  # national numbers of the US, GB, IN and AU plans
     TRUNK_REGIONS: tuple[str, ...] = ()  # tried too where a digit run starts with the trunk prefix 0
+    # The engine moves an edge of this recognizer's windows that falls inside a run of these characters to the run's
+    # end when an '@' is in the part it adds: the address check must see the whole run, or a number glued to an
+    # address ("…-1234abc@host") is kept when the window's word edge stops just before the '@'
+    WINDOW_EDGE_CHARS = _ADDRESS_CHARS
+    WINDOW_EDGE_REACH = 80  # in_address_token's reach
 
     def __init__(self, *args, reference: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -394,6 +394,22 @@ def test_e_mail_addresses_are_found_on_whole_documents_not_windows(engine) -> No
     assert ("PHONE_NUMBER", "415-555-0188") in found
 
 
+def test_a_number_glued_to_an_e_mail_address_is_dropped_whatever_the_window_edge(engine) -> None:
+    # the phone recognizers drop a number inside a run of address characters that holds an '@' (in_address_token);
+    # a window whose word edge stops just before the '@' hid it, and the number was reported where presidio, on the
+    # whole document, drops it. The engine now moves phone windows' edges to the end of such a run
+    differed = []
+    for n in range(12):
+        for m in range(1, 9):
+            text = ("abcdefg@host1234.com.cn）Tel:+886223456789" + "联" * n + "：+85291234567-1234"
+                    + "abc123456"[:m] + "@example.com，谢谢")
+            fast = {(r.entity_type, r.start, r.end) for r in engine.analyze(text, "zh")}
+            if fast != {(r.entity_type, r.start, r.end) for r in engine.analyze_presidio(text, "zh")}:
+                differed.append((n, m))
+            assert ("PHONE_NUMBER", "+886223456789") in _found(engine.analyze(text, "zh"), text)
+    assert differed == []  # (16 of these 96 texts differed before)
+
+
 def test_passport_hits_are_reported_only_next_to_a_context_word(engine) -> None:
     # presidio's US passport patterns score 0.05 and 0.1: a context word decides, so the engine skips hits with none
     text = ("Order 912803456 shipped on time. Ref A12345678 closed. " + "Nothing more to add here. " * 6
