@@ -14,7 +14,7 @@ presidio's `AnalyzerEngine` runs every recognizer's regexes over the whole text 
    threshold and its duplicate removal: the very functions `AnalyzerEngine.analyze` calls, so a result means the
    same as presidio's. Two of them run as equivalent copies without presidio's per-call overhead, each tested
    against the original: the pattern loop of plain pattern recognizers (`pattern_pass`) and the duplicate removal
-   where no results overlap (`recognizers_en.remove_duplicates`).
+   where no results overlap (both in `presidio_steps`).
 
 The e-mail recognizer takes none of this: its `analyze_whole` finds the same matches as its pattern over the whole
 document, looking only around each '@', and its results never need a context word (each scores 1.0). In e-mail
@@ -47,6 +47,7 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecogni
 
 from detectors.pii import LANGUAGES, pattern_pass, recognizers_en, recognizers_zh  # LANGUAGES re-exported
 from detectors.pii.nlp import OfflineNlpEngine
+from detectors.pii.presidio_steps import remove_duplicates
 from detectors.pii.validators import HALFWIDTH_TABLE, grow, run_end, run_start
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
@@ -371,7 +372,7 @@ class PiiEngine:
         return decided + [r for r in undecided if r.score >= self.score_threshold]
 
     def _finish(self, results: list[RecognizerResult]) -> list[PiiResult]:
-        results = recognizers_en.remove_duplicates(results)
+        results = remove_duplicates(results)
         out = [PiiResult(r.entity_type, r.start, r.end, round(float(r.score), 4),
                          (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
                for r in results]

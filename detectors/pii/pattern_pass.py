@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import logging
 
-import regex
 from presidio_analyzer import EntityRecognizer, PatternRecognizer, RecognizerResult
 from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
-from detectors.pii.recognizers_en import remove_duplicates
+from detectors.pii.presidio_steps import compiled_regex, remove_duplicates
 from detectors.pii.recognizers_zh import ChineseRecognizer
 
 logger = logging.getLogger("presidio-analyzer")  # where presidio's loop reports a regex timeout
@@ -45,15 +44,7 @@ def compile_patterns(recognizer: EntityRecognizer) -> None:
     audit (or a benchmark's first pass) pay ~50 ms of compiles spread over the documents that happen to come first.
     The engine calls this for every recognizer it builds, those of the reference run included."""
     for pattern in getattr(recognizer, "patterns", None) or ():
-        _compiled(pattern, recognizer.global_regex_flags)
-
-
-def _compiled(pattern, flags: int):
-    """`pattern`'s regex compiled with `flags`, compiled now if it has not been (presidio's own check)."""
-    if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
-        pattern.compiled_with_flags = flags
-        pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
-    return pattern.compiled_regex
+        compiled_regex(pattern, recognizer.global_regex_flags)
 
 
 def analyze(recognizer: PatternRecognizer, text: str) -> list[RecognizerResult]:
@@ -64,7 +55,7 @@ def analyze(recognizer: PatternRecognizer, text: str) -> list[RecognizerResult]:
     results = []
     for pattern in rec.patterns:
         try:
-            for match in _compiled(pattern, flags).finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+            for match in compiled_regex(pattern, flags).finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
                 start, end = match.span()
                 if start == end:
                     continue

@@ -23,6 +23,7 @@ import phonenumbers
 import rphonenumbers
 from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 
+from detectors.pii.presidio_steps import remove_duplicates
 from detectors.pii.validators import grow, phone_run
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
@@ -35,7 +36,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-__all__ = ["english_recognizers", "in_address_token", "PhoneNumberRecognizer", "remove_duplicates", "TRIGGERS", "SENSITIVE", "DESCRIPTIONS", "PHONE_REGIONS"]
+__all__ = ["english_recognizers", "in_address_token", "PhoneNumberRecognizer", "TRIGGERS", "SENSITIVE", "DESCRIPTIONS", "PHONE_REGIONS"]
 
 # Regions whose national formats libphonenumber tries (numbers written with +country code are found whatever the
 # region). presidio's default is US, GB, DE, FR, IL, IN, CA, BR; each region is a full pass of the matcher, the
@@ -153,19 +154,6 @@ def _issuer_ok(digits: str) -> bool:
     return first == "1" and len(digits) == 15
 
 
-def remove_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """presidio's EntityRecognizer.remove_duplicates: drops zero scores and results contained in another of the same
-    type that scores no lower, and orders by score. Where no two results touch the same characters (a lone result; a
-    header's list of addresses) only the first check and the order apply: the function's set (a string hash per
-    result), sorts and groupby cost ~15 us for one result and ~50 us for a To: line of ten addresses, and in
-    contact-dense text nearly every window gives results."""
-    if all(r.score for r in results):
-        if len(results) < 2:
-            return list(results)
-        spans = sorted((r.start, r.end) for r in results)
-        if all(s < e for s, e in spans) and all(b[0] >= a[1] for a, b in zip(spans, spans[1:])):
-            return sorted(results, key=lambda x: (-x.score, x.start, -(x.end - x.start)))
-    return EntityRecognizer.remove_duplicates(results)
 
 
 _ADDRESS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+%@$!#&'*/=?^`{|}~")

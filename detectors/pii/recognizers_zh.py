@@ -35,7 +35,8 @@ import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from detectors.pii import validators as v
-from detectors.pii.recognizers_en import PhoneNumberRecognizer, remove_duplicates
+from detectors.pii.presidio_steps import compiled_regex, remove_duplicates
+from detectors.pii.recognizers_en import PhoneNumberRecognizer
 
 FLAGS = regex.DOTALL | regex.MULTILINE
 HAN = r"\p{Han}"
@@ -407,10 +408,8 @@ class EmailRecognizer(ChineseRecognizer):
         flags = regex_flags or self.global_regex_flags
         results = []
         for pattern in self.patterns:
-            if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
-                pattern.compiled_with_flags = flags
-                pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
-            results += self._results(text, [m.span() for m in pattern.compiled_regex.finditer(text)], pattern, flags)
+            results += self._results(text, [m.span() for m in compiled_regex(pattern, flags).finditer(text)], pattern,
+                                     flags)
         return remove_duplicates(results)
 
     def analyze_whole(self, text: str) -> list[RecognizerResult]:
@@ -440,11 +439,7 @@ class EmailRecognizer(ChineseRecognizer):
         if at < 0:
             return []
         (pattern,) = self.patterns
-        flags = self.global_regex_flags
-        if not pattern.compiled_regex or pattern.compiled_with_flags != flags:  # (presidio's check)
-            pattern.compiled_with_flags = flags
-            pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
-        compiled = pattern.compiled_regex
+        compiled = compiled_regex(pattern, self.global_regex_flags)
         out: list[tuple[int, int]] = []
         pos = 0
         while at >= 0:

@@ -443,12 +443,12 @@ def test_lean_pattern_loop_gives_presidios_results_for_every_recognizer_it_appli
 
 
 def test_duplicate_removal_shortcut_gives_presidios_results() -> None:
-    # recognizers_en.remove_duplicates skips presidio's set, sorts and groupby where no two results overlap: on
+    # presidio_steps.remove_duplicates skips presidio's set, sorts and groupby where no two results overlap: on
     # random result lists (overlapping, nested, equal, empty and zero-score ones among them) it must give
     # presidio's EntityRecognizer.remove_duplicates, in the same order
     from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-    from detectors.pii.recognizers_en import remove_duplicates
+    from detectors.pii.presidio_steps import remove_duplicates
 
     rng = random.Random(8)
     shortcut = 0
