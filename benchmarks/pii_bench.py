@@ -20,7 +20,8 @@ Skips with exit 0 when ../shared/corpora (or $PROVENANCE_CORPORA) is absent, as 
    paragraphs; English: a ~1 MB spread subset of Gutenberg novels in 2-4 KB chunks); parity = |presidio ∩ fast| /
    |presidio| keyed by (entity_type, start, end), and each set's PII density (presidio findings per MB). Then the
    same sets' first passes after a long warm-up on other text of their kind, each set in a child process
-   (`--no-steady-state` skips it), and the fast path alone on the whole of the four corpora.
+   (`--no-steady-state` skips it), where a pass of the fast path goes on the two PII-dense sets (`time_split`),
+   and the fast path alone on the whole of the four corpora.
 
 The corpora hold real personal data: this script prints counts, never a value.
 """
@@ -563,6 +564,112 @@ def steady_state_rows(sets: list[tuple[str, str]], quick: bool) -> list[str]:
     return rows
 
 
+# The parts of a pass `time_split` times, in the order they are reported (see there)
+SPLIT_PARTS = ("candidate pass (one RE2 scan of each batch)", "e-mail addresses (whole documents, from each '@')",
+               "phone recognizers (libphonenumber's matcher and their checks)",
+               "pattern recognizers (the lean loop on windows)", "recognizers' checks before a window (candidate, "
+               "needs-context, context near)", "windows: merging and snapping to word edges",
+               "context words (tokenizer and presidio's enhancer)", "duplicate removal and results",
+               "the rest (per document and per window: gate set, trigger hits' offsets, slicing, edge checks)")
+SPLIT_ROUNDS = 3
+
+
+def time_split(eng, docs, lang: str) -> tuple[float, float, dict[str, float]]:
+    """Where a later pass of `analyze_many` goes: the plain pass's time (median of SPLIT_ROUNDS), the instrumented
+    pass's time and the seconds spent in each part of SPLIT_PARTS (the instrumented round with the median total).
+
+    Each part is timed by wrapping the functions that do it (on this engine's objects; all restored after), so the
+    parts add their own timer calls: the instrumented pass is slower than the plain one, and shares are what to read.
+    """
+    import dataclasses
+
+    from detectors.pii import engine as engine_module, pattern_pass
+
+    parts = dict.fromkeys(SPLIT_PARTS, 0.0)
+    (cand, email, phone, pattern, checks, windows, context, finish, _rest) = SPLIT_PARTS
+    restore: list = []
+    # a part's own time: a wrapped call inside another (a window merge inside the candidate pass's caller, say)
+    # counts for the inner part only
+    stack: list[str] = []
+    mark = [0.0]
+
+    def enter(part: str) -> None:
+        now = time.perf_counter()
+        if stack:
+            parts[stack[-1]] += now - mark[0]
+        stack.append(part)
+        mark[0] = now
+
+    def leave() -> None:
+        now = time.perf_counter()
+        parts[stack.pop()] += now - mark[0]
+        mark[0] = now
+
+    def timed_fn(fn, part: str):
+        if fn is None:
+            return None
+
+        def timed_call(*a, **k):
+            enter(part)
+            try:
+                return fn(*a, **k)
+            finally:
+                leave()
+        return timed_call
+
+    def wrap(owner, name: str, part: str) -> None:
+        restore.append((owner, name, vars(owner).get(name, _MISSING)))
+        setattr(owner, name, timed_fn(getattr(owner, name), part))
+
+    plan = eng.plans[lang]
+    batches_ = [[d.text for d in b] for b in batches(docs)]
+
+    def one_pass() -> float:
+        t = time.perf_counter()
+        for b in batches_:
+            eng.analyze_many(b, lang)
+        return time.perf_counter() - t
+
+    one_pass()
+    plain = statistics.median(one_pass() for _ in range(SPLIT_ROUNDS))
+    gates = plan.gates
+    try:
+        wrap(engine_module, "_candidates", cand)
+        for rec in plan.whole:
+            wrap(rec, "analyze_whole", email)
+        for rec in plan.recognizers:
+            if rec.supported_entities == ["PHONE_NUMBER"]:
+                wrap(rec, "analyze", phone)
+        wrap(pattern_pass, "analyze", pattern)
+        plan.gates = [dataclasses.replace(g, candidate=timed_fn(g.candidate, checks),
+                                          needs_context_for=timed_fn(g.needs_context_for, checks)) for g in gates]
+        wrap(eng, "_context_near", checks)
+        for name in ("_merge", "_widened"):
+            wrap(engine_module, name, windows)
+        wrap(eng.nlp, "tokenize", context)
+        wrap(eng.analyzer, "_enhance_using_context", context)
+        wrap(eng, "_finish", finish)
+        rounds = []
+        for _ in range(SPLIT_ROUNDS):
+            for k in parts:
+                parts[k] = 0.0
+            total = one_pass()
+            rounds.append((total, dict(parts)))
+    finally:
+        plan.gates = gates
+        for owner, name, own in reversed(restore):
+            if own is _MISSING:
+                delattr(owner, name)  # (an instance that used its class's method)
+            else:
+                setattr(owner, name, own)
+    total, measured = sorted(rounds, key=lambda r: r[0])[len(rounds) // 2]
+    measured[SPLIT_PARTS[-1]] = max(0.0, total - sum(measured.values()))
+    return plain, total, measured
+
+
+_MISSING = object()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="~10x fewer documents in the throughput part")
@@ -800,6 +907,21 @@ def main(argv: list[str] | None = None) -> int:
                        + (", ".join(f"{t} {n}" for t, n in missing.most_common()) or "none")
                        + "; fast-only: " + (", ".join(f"{t} {n}" for t, n in extra.most_common()) or "none"))
     if any(m or e for _, m, e in diffs):
+        out.append("")
+
+    dense = [(name, docs, lang) for key, name, docs, lang, _ in sets if key in ("bdci", "enron")]
+    if dense:
+        splits = [(name, time_split(eng, docs, lang)) for name, docs, lang in dense]
+        out.append("Where a later pass of the fast path goes on the PII-dense sets (`time_split`: each part timed by "
+                   "wrapping the functions that do it, a part's own time only; the timers slow the pass, so read the "
+                   "shares):\n")
+        out.append("| part of the pass | " + " | ".join(name for name, _ in splits) + " |")
+        out.append("|---|" + "---:|" * len(splits))
+        for part in SPLIT_PARTS:
+            out.append(f"| {part} | " + " | ".join(f"{parts[part] / total * 100:.0f}%" for _, (_, total, parts)
+                                                  in splits) + " |")
+        out.append("| pass, plain / with the timers | " + " | ".join(f"{plain:.2f} s / {total:.2f} s" for _, (
+            plain, total, _) in splits) + " |")
         out.append("")
 
     out.append("Fast path alone on the whole corpora, `analyze_many` in 1 MB batches"
