@@ -588,8 +588,7 @@ def time_split(eng, docs, lang: str) -> tuple[float, float, dict[str, float]]:
     parts = dict.fromkeys(SPLIT_PARTS, 0.0)
     (cand, email, phone, pattern, checks, windows, context, finish, _rest) = SPLIT_PARTS
     restore: list = []
-    # a part's own time: a wrapped call inside another (a window merge inside the candidate pass's caller, say)
-    # counts for the inner part only
+    # a part's own time: should one wrapped call run inside another, its time counts for the inner part only
     stack: list[str] = []
     mark = [0.0]
 

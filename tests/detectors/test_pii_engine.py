@@ -476,3 +476,30 @@ def test_every_pattern_is_compiled_when_the_engine_is_built() -> None:
     patterns = [(r, p) for r in recognizers for p in getattr(r, "patterns", None) or ()]
     assert len(patterns) > 30
     assert all(p.compiled_regex is not None and p.compiled_with_flags == r.global_regex_flags for r, p in patterns)
+
+
+def test_the_benchmarks_time_split_accounts_for_a_pass_and_puts_everything_back(engine) -> None:
+    # pii_bench.time_split wraps the engine's functions to time each part of a pass: the parts must add up to the
+    # pass, the parts the text exercises must have time, and afterwards the engine must be as it was
+    from types import SimpleNamespace
+
+    from benchmarks import pii_bench
+    from detectors.pii import engine as engine_module, pattern_pass
+
+    texts = ["联系人：张三，手机13912345678，邮箱zhang.san@example.com，QQ号：123456789，香港电话：+852 2345 6789。",
+             "身份证号码110101199003070012，座机010-62345678，微信：abc_12345。" + "普通的句子，没有个人信息。" * 5]
+    docs = [SimpleNamespace(text=t) for t in texts * 40]
+    before = [engine.analyze(d.text, "zh") for d in docs]
+    originals = (engine_module._candidates, engine_module._merge, pattern_pass.analyze)
+    gates = engine.plans["zh"].gates
+    plain, total, parts = pii_bench.time_split(engine, docs, "zh")
+    assert list(parts) == list(pii_bench.SPLIT_PARTS)
+    assert plain > 0 and abs(sum(parts.values()) - total) < 1e-9
+    cand, email, phone, pattern, checks, windows, *_ = pii_bench.SPLIT_PARTS
+    assert all(parts[p] > 0 for p in (cand, email, phone, pattern, checks, windows)), parts
+    assert (engine_module._candidates, engine_module._merge, pattern_pass.analyze) == originals
+    plan = engine.plans["zh"]
+    assert plan.gates is gates
+    assert not any("analyze" in vars(r) or "analyze_whole" in vars(r) for r in plan.recognizers)
+    assert not {"_finish", "_context_near"} & set(vars(engine))
+    assert [engine.analyze(d.text, "zh") for d in docs] == before
