@@ -48,7 +48,7 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecogni
 from detectors.pii import LANGUAGES, pattern_pass, recognizers_en, recognizers_zh  # LANGUAGES re-exported
 from detectors.pii.nlp import OfflineNlpEngine
 from detectors.pii.presidio_steps import remove_duplicates
-from detectors.pii.validators import HALFWIDTH_TABLE, grow, run_end, run_start
+from detectors.pii.validators import HALFWIDTH_TABLE, PHONE_RUN_CHARS, grow, run_end, run_start
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
 # script class of each UTF-16 code unit: 1 CJK ideograph, 2 Latin letter, 0 anything else (astral characters come
@@ -122,8 +122,8 @@ class _Gate:
     needs_context_for: object  # which hits only a context word can lift over the threshold, or None
     precedes_value: bool  # the trigger is a keyword in front of the value (QQ号, 姓名…)
     lean: bool  # its analyze is presidio's pattern loop: the windows run pattern_pass's copy
-    edge_chars: frozenset | None  # a window edge inside a run of these moves to the run's end (WINDOW_EDGE_CHARS;
-    # see _widened)
+    edge_chars: frozenset | None  # phone recognizers: a window edge inside a number, or inside a run of these
+    # (WINDOW_EDGE_CHARS) with an '@' beyond, moves to the run's end (see _widened)
     edge_reach: int  # at most this far
 
 
@@ -541,11 +541,27 @@ def _merge(text: str, spans: list[tuple[int, int]], before: int, after: int) -> 
 
 
 def _widened(text: str, a: int, b: int, chars: frozenset, reach: int) -> tuple[int, int]:
-    """The window [a, b] with an edge that falls inside a run of address characters (`chars`) moved to the run's
-    end, where the part it adds holds an '@' (the only thing the phone recognizers' address check looks for: without
-    one, the part added changes nothing, and the matcher would read it for nothing)."""
+    """A phone window [a, b] with its edges moved out of what the matcher and the address check must see whole:
+
+    1. an edge inside a number: a window snaps to word edges, and a hyphen or a space is one, so a neighbour's
+       window could start at "2345-6789" inside "139-2345-6789" (a mainland mobile, whose own hit the recognizer
+       skips) and the matcher read a Hong Kong number there that it does not find in the whole number. An edge with
+       a digit within the run of digits and phone punctuation beyond it moves to the run's end (at most `reach`);
+    2. an edge inside a run of address characters (`chars`) moves to the run's end where the part added holds an
+       '@' (the only thing the address check looks for: without one, the part changes nothing and the matcher would
+       read it for nothing).
+    """
+    ra, rb = grow(text, a, b, PHONE_RUN_CHARS, reach)
+    a, b = (ra if _has_digit(text, ra, a) else a), (rb if _has_digit(text, b, rb) else b)
     wa, wb = grow(text, a, b, chars, reach)
     return (wa if "@" in text[wa:a] else a), (wb if "@" in text[b:wb] else b)
+
+
+def _has_digit(text: str, a: int, b: int) -> bool:
+    return a < b and _DIGIT.search(text, a, b) is not None
+
+
+_DIGIT = re.compile("[0-9]")
 
 
 def _joined(text: str, i: int) -> bool:

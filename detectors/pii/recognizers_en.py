@@ -194,9 +194,10 @@ class PhoneNumberRecognizer(PhoneRecognizer):
     # whole-document run reports (Enron: its only findings the fast path lacks, 6 in 3 MB)
     MIN_DIGITS = 9
     TRUNK_REGIONS: tuple[str, ...] = ()  # tried too where a digit run starts with the trunk prefix 0
-    # The engine moves an edge of this recognizer's windows that falls inside a run of these characters to the run's
-    # end when an '@' is in the part it adds: the address check must see the whole run, or a number glued to an
-    # address ("…-1234abc@host") is kept when the window's word edge stops just before the '@'
+    # The engine moves an edge of this recognizer's windows that falls inside a number to the number's end, and one
+    # that falls inside a run of these characters to the run's end when an '@' is in the part it adds: the address
+    # check must see the whole run, or a number glued to an address ("…-1234abc@host") is kept when the window's
+    # word edge stops just before the '@' (engine._widened)
     WINDOW_EDGE_CHARS = _ADDRESS_CHARS
     WINDOW_EDGE_REACH = 80  # in_address_token's reach
 

@@ -410,6 +410,22 @@ def test_a_number_glued_to_an_e_mail_address_is_dropped_whatever_the_window_edge
     assert differed == []  # (16 of these 96 texts differed before)
 
 
+def test_a_neighbours_window_does_not_cut_a_number_at_a_hyphen_or_space(engine) -> None:
+    # windows snap to word edges, and a hyphen or a space is one: a Hong Kong number's window could start at
+    # "2345-6789" inside the mainland mobile "139-2345-6789" (whose own hit the HK/MO/TW recognizer skips), and the
+    # matcher read a Hong Kong number there. presidio, on the whole document, sees the whole number and finds none
+    differed = []
+    for n in range(30):
+        for number in ("139-2345-6789", "139 2345 6789", "0755-2345-6789"):
+            for text in ("电话：" + number + "联" * n + "香港电话：+852 2876 5432，谢谢",
+                         "香港电话：+852 2876 5432" + "联" * n + "手机：" + number + "，谢谢"):
+                found = _found(engine.analyze(text, "zh"), text)
+                if found != _found(engine.analyze_presidio(text, "zh"), text):
+                    differed.append(text)
+                assert ("PHONE_NUMBER", "+852 2876 5432") in found
+    assert differed == []  # (10 of these 180 texts differed before)
+
+
 def test_passport_hits_are_reported_only_next_to_a_context_word(engine) -> None:
     # presidio's US passport patterns score 0.05 and 0.1: a context word decides, so the engine skips hits with none
     text = ("Order 912803456 shipped on time. Ref A12345678 closed. " + "Nothing more to add here. " * 6
