@@ -641,10 +641,10 @@ def time_split(eng, docs, lang: str) -> tuple[float, float, dict[str, float]]:
                 wrap(rec, "analyze", phone)
         wrap(pattern_pass, "analyze", pattern)
         plan.gates = [dataclasses.replace(g, candidate=timed_fn(g.candidate, checks),
-                                          needs_context_for=timed_fn(g.needs_context_for, checks)) for g in gates]
+                                          needs_context_for=timed_fn(g.needs_context_for, checks),
+                                          widen=timed_fn(g.widen, windows)) for g in gates]
         wrap(eng, "_context_near", checks)
-        for name in ("_merge", "_widened"):
-            wrap(engine_module, name, windows)
+        wrap(engine_module, "_merge", windows)
         wrap(eng.nlp, "tokenize", context)
         wrap(eng.analyzer, "_enhance_using_context", context)
         wrap(eng, "_finish", finish)

@@ -47,8 +47,8 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, IpRecogni
 
 from detectors.pii import LANGUAGES, pattern_pass, recognizers_en, recognizers_zh  # LANGUAGES re-exported
 from detectors.pii.nlp import OfflineNlpEngine
-from detectors.pii.presidio_steps import remove_duplicates
-from detectors.pii.validators import HALFWIDTH_TABLE, PHONE_RUN_CHARS, grow, run_end, run_start
+from detectors.pii.presidio_steps import compile_patterns, remove_duplicates
+from detectors.pii.validators import HALFWIDTH_TABLE, run_end, run_start
 
 __all__ = ["PiiEngine", "PiiResult", "detect_language", "is_sensitive", "LANGUAGES"]
 # script class of each UTF-16 code unit: 1 CJK ideograph, 2 Latin letter, 0 anything else (astral characters come
@@ -122,9 +122,7 @@ class _Gate:
     needs_context_for: object  # which hits only a context word can lift over the threshold, or None
     precedes_value: bool  # the trigger is a keyword in front of the value (QQ号, 姓名…)
     lean: bool  # its analyze is presidio's pattern loop: the windows run pattern_pass's copy
-    edge_chars: frozenset | None  # phone recognizers: a window edge inside a number, or inside a run of these
-    # (WINDOW_EDGE_CHARS) with an '@' beyond, moves to the run's end (see _widened)
-    edge_reach: int  # at most this far
+    widen: object  # its own move of a window's edges (`widen_window`: the phone recognizers'), or None
 
 
 class _LanguagePlan:
@@ -141,8 +139,7 @@ class _LanguagePlan:
         # directly: Python's re took 35-40 us a window for the IP and SSN triggers on e-mail text)
         self.gates = [_Gate(r, re2.compile(_trigger(r)), getattr(r, "candidate", None),
                             getattr(r, "needs_context_for", None), getattr(r, "TRIGGER_PRECEDES_VALUE", False),
-                            pattern_pass.applies_to(r), getattr(r, "WINDOW_EDGE_CHARS", None),
-                            getattr(r, "WINDOW_EDGE_REACH", 0)) for r in windowed]
+                            pattern_pass.applies_to(r), getattr(r, "widen_window", None)) for r in windowed]
         self.combined = re2.compile("|".join(f"(?:{_trigger(r)})" for r in windowed))
         # which triggers occur in a window, in one RE2 pass: in PII-dense text a window holds one or two kinds of
         # identifier, and trying every recognizer's trigger on it with Python's re cost more than the recognizers
@@ -185,7 +182,7 @@ class PiiEngine:
             self.plans[lang] = _LanguagePlan(recs, ner)
             reference += self._recognizers(lang, reference=True) + ([ner] if ner else [])
         for rec in reference + [r for plan in self.plans.values() for r in plan.recognizers]:
-            pattern_pass.compile_patterns(rec)
+            compile_patterns(rec)
         registry = RecognizerRegistry(recognizers=reference, supported_languages=list(self.languages))
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp,
                                        supported_languages=list(self.languages),
@@ -320,8 +317,8 @@ class PiiEngine:
             # other trigger lies inside the value, and a few characters around it are all its checks look at
             after = self.window if gate.precedes_value else NUMBER_MARGIN
             for wa, wb in _merge(text, spans, NUMBER_MARGIN, after):
-                if gate.edge_chars is not None:
-                    wa, wb = _widened(text, wa, wb, gate.edge_chars, gate.edge_reach)
+                if gate.widen is not None:
+                    wa, wb = gate.widen(text, wa, wb)
                 out += self._run(rec, text, wa, wb, lang, gate.lean)
         return out
 
@@ -474,10 +471,12 @@ def _char_spans(data: bytes, byte_spans, offset: int, is_ascii: bool) -> list[tu
     return out
 
 
-def _holding(joined: bytes, starts: list[int], mark: bytes) -> list[int]:
-    """Which texts (of `_concat`) hold `mark`: a find per text that does, not a call per text."""
+def _texts_hit(starts: list[int], next_hit) -> list[int]:
+    """Which texts (of `_concat`, starting at `starts`) hold a hit, where `next_hit(pos)` is the byte offset of the
+    first hit at or after pos in the joined buffer (or -1). One hit is enough: the search goes on from the next text,
+    so it costs a search per text that holds one, not a call per text."""
     found, pos = [], 0
-    while (at := joined.find(mark, pos)) >= 0:
+    while (at := next_hit(pos)) >= 0:
         k = bisect_right(starts, at) - 1
         found.append(k)
         if k + 1 == len(starts):
@@ -486,19 +485,16 @@ def _holding(joined: bytes, starts: list[int], mark: bytes) -> list[int]:
     return found
 
 
+def _holding(joined: bytes, starts: list[int], mark: bytes) -> list[int]:
+    """Which texts (of `_concat`) hold `mark`."""
+    return _texts_hit(starts, lambda pos: joined.find(mark, pos))
+
+
 def _needing_fold(joined: bytes, starts: list[int]) -> list[int]:
     """Which texts (of `_concat`) hold a fullwidth character of an identifier: one RE2 pass over them all (a call
-    per text costs more than the scan on short texts; `re` on the str is ~10x slower than RE2 on the bytes)."""
-    found, pos = [], 0
-    while True:  # one hit is enough: go on from the next text (Chinese prose has many "（1990" pairs)
-        hit = next(_byte_spans(_FULLWIDTH_IN_IDS_UTF8, joined, pos), None)
-        if hit is None:
-            return found
-        k = bisect_right(starts, hit[0]) - 1
-        found.append(k)
-        if k + 1 == len(starts):
-            return found
-        pos = starts[k + 1]
+    per text costs more than the scan on short texts; `re` on the str is ~10x slower than RE2 on the bytes; Chinese
+    prose has many "（1990" pairs, so one hit per text is enough)."""
+    return _texts_hit(starts, lambda pos: next(_byte_spans(_FULLWIDTH_IN_IDS_UTF8, joined, pos), (-1,))[0])
 
 
 def _candidates(encoded: list[bytes], joined: bytes, starts: list[int], combined,
@@ -538,30 +534,6 @@ def _merge(text: str, spans: list[tuple[int, int]], before: int, after: int) -> 
         else:
             windows.append((a, b))
     return [(_snap_left(text, a), _snap_right(text, b)) for a, b in windows]
-
-
-def _widened(text: str, a: int, b: int, chars: frozenset, reach: int) -> tuple[int, int]:
-    """A phone window [a, b] with its edges moved out of what the matcher and the address check must see whole:
-
-    1. an edge inside a number: a window snaps to word edges, and a hyphen or a space is one, so a neighbour's
-       window could start at "2345-6789" inside "139-2345-6789" (a mainland mobile, whose own hit the recognizer
-       skips) and the matcher read a Hong Kong number there that it does not find in the whole number. An edge with
-       a digit within the run of digits and phone punctuation beyond it moves to the run's end (at most `reach`);
-    2. an edge inside a run of address characters (`chars`) moves to the run's end where the part added holds an
-       '@' (the only thing the address check looks for: without one, the part changes nothing and the matcher would
-       read it for nothing).
-    """
-    ra, rb = grow(text, a, b, PHONE_RUN_CHARS, reach)
-    a, b = (ra if _has_digit(text, ra, a) else a), (rb if _has_digit(text, b, rb) else b)
-    wa, wb = grow(text, a, b, chars, reach)
-    return (wa if "@" in text[wa:a] else a), (wb if "@" in text[b:wb] else b)
-
-
-def _has_digit(text: str, a: int, b: int) -> bool:
-    return a < b and _DIGIT.search(text, a, b) is not None
-
-
-_DIGIT = re.compile("[0-9]")
 
 
 def _joined(text: str, i: int) -> bool:

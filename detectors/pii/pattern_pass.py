@@ -38,15 +38,6 @@ def applies_to(recognizer: EntityRecognizer) -> bool:
         and type(recognizer).analyze in (PatternRecognizer.analyze, ChineseRecognizer.analyze)
 
 
-def compile_patterns(recognizer: EntityRecognizer) -> None:
-    """Compile a pattern recognizer's regexes now, as presidio would on its first call (same `regex` module, same
-    flags): otherwise each recognizer compiles on the first window that needs it, and the first megabytes of an
-    audit (or a benchmark's first pass) pay ~50 ms of compiles spread over the documents that happen to come first.
-    The engine calls this for every recognizer it builds, those of the reference run included."""
-    for pattern in getattr(recognizer, "patterns", None) or ():
-        compiled_regex(pattern, recognizer.global_regex_flags)
-
-
 def analyze(recognizer: PatternRecognizer, text: str) -> list[RecognizerResult]:
     """`recognizer.analyze(text, entities)` for a recognizer `applies_to` accepts: the same results."""
     rec = recognizer

@@ -24,7 +24,7 @@ import rphonenumbers
 from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 
 from detectors.pii.presidio_steps import remove_duplicates
-from detectors.pii.validators import grow, phone_run
+from detectors.pii.validators import PHONE_RUN_CHARS, grow, phone_run
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     CryptoRecognizer,
@@ -154,17 +154,25 @@ def _issuer_ok(digits: str) -> bool:
     return first == "1" and len(digits) == 15
 
 
-
-
 _ADDRESS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+%@$!#&'*/=?^`{|}~")
 
 
-def in_address_token(text: str, start: int, end: int, reach: int = 80) -> bool:
+_ADDRESS_REACH = 80
+
+
+def in_address_token(text: str, start: int, end: int, reach: int = _ADDRESS_REACH) -> bool:
     """True when text[start:end] lies in a run of e-mail address characters holding '@': an e-mail address or a
     message id (<1993Apr15.123456.12345@host>, <1234567890.AA12345@host>), whose digits are no phone number.
     The run stops at spaces, brackets, punctuation and CJK characters (Chinese text has no spaces)."""
     a, b = grow(text, start, end, _ADDRESS_CHARS, reach)
     return "@" in text[a:b]
+
+
+_DIGIT = re.compile("[0-9]")
+
+
+def _has_digit(text: str, a: int, b: int) -> bool:
+    return a < b and _DIGIT.search(text, a, b) is not None
 
 
 _DOTTED_QUAD = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
@@ -194,12 +202,6 @@ class PhoneNumberRecognizer(PhoneRecognizer):
     # whole-document run reports (Enron: its only findings the fast path lacks, 6 in 3 MB)
     MIN_DIGITS = 9
     TRUNK_REGIONS: tuple[str, ...] = ()  # tried too where a digit run starts with the trunk prefix 0
-    # The engine moves an edge of this recognizer's windows that falls inside a number to the number's end, and one
-    # that falls inside a run of these characters to the run's end when an '@' is in the part it adds: the address
-    # check must see the whole run, or a number glued to an address ("…-1234abc@host") is kept when the window's
-    # word edge stops just before the '@' (engine._widened)
-    WINDOW_EDGE_CHARS = _ADDRESS_CHARS
-    WINDOW_EDGE_REACH = 80  # in_address_token's reach
 
     def __init__(self, *args, reference: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,6 +246,24 @@ class PhoneNumberRecognizer(PhoneRecognizer):
             # a lone surrogate (a text decoded with surrogatepass): a Rust string cannot hold one, the Python port
             # matches around it (rphonenumbers' functions take its PhoneNumber objects too)
             return list(phonenumbers.PhoneNumberMatcher(text, region, leniency=self.leniency))
+
+    @staticmethod
+    def widen_window(text: str, a: int, b: int) -> tuple[int, int]:
+        """The engine's window [a, b] for this recognizer, its edges moved out of what the matcher and the address
+        check must see whole (the engine snaps windows to word edges, and a hyphen, a space or an '@' is one):
+
+        1. an edge inside a number: a neighbour's window could start at "2345-6789" inside "139-2345-6789" (a
+           mainland mobile, whose own hit the HK/MO/TW recognizer skips), and the matcher read a Hong Kong number
+           there that it does not find in the whole number. An edge with a digit beyond it, in the run of digits and
+           phone punctuation, moves to the run's end;
+        2. an edge inside a run of address characters moves to the run's end where the part added holds an '@': a
+           number glued to an address ("…-1234abc|@host") is dropped only if `in_address_token` sees the '@' (and
+           without one, the part added changes nothing and the matcher would read it for nothing).
+        """
+        ra, rb = grow(text, a, b, PHONE_RUN_CHARS, _ADDRESS_REACH)
+        a, b = (ra if _has_digit(text, ra, a) else a), (rb if _has_digit(text, b, rb) else b)
+        wa, wb = grow(text, a, b, _ADDRESS_CHARS, _ADDRESS_REACH)
+        return (wa if "@" in text[wa:a] else a), (wb if "@" in text[b:wb] else b)
 
     def candidate(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The engine's check of a trigger hit before calling libphonenumber, its costliest step: None when no
