@@ -561,14 +561,19 @@ SPLIT_PARTS = ("candidate pass (one RE2 scan of each batch)", "e-mail addresses 
 SPLIT_ROUNDS = 3
 
 
-def time_split(eng, docs, lang: str) -> tuple[float, float, dict[str, float]]:
+def time_split(eng, docs, lang: str) -> tuple[float, float, dict[str, float], tuple[float, int]]:
     """Where a later pass of `analyze_many` goes: the plain pass's time (median of SPLIT_ROUNDS), the instrumented
-    pass's time and the seconds spent in each part of SPLIT_PARTS (the instrumented round with the median total).
+    pass's time, the seconds spent in each part of SPLIT_PARTS (the instrumented round with the median total), and
+    Python's cyclic garbage collector over the plain rounds: its share of their time and how many full collections ran.
 
     Each part is timed by wrapping the functions that do it (on this engine's objects; all restored after), so the
     parts add their own timer calls: the instrumented pass is slower than the plain one, and shares are what to read.
+    The collector runs wherever an allocation sets it off, inside any part: it is reported beside the parts, from
+    plain passes (a full collection walks every object of the process, so its cost depends on the heap, not on the
+    text, and it comes every few passes: one round may have none).
     """
     import dataclasses
+    import gc
 
     from detectors.pii import engine as engine_module, pattern_pass
 
@@ -617,7 +622,21 @@ def time_split(eng, docs, lang: str) -> tuple[float, float, dict[str, float]]:
         return time.perf_counter() - t
 
     one_pass()
-    plain = statistics.median(one_pass() for _ in range(SPLIT_ROUNDS))
+    collected = [0.0, 0, 0.0]  # seconds in the collector, full collections, when the running one started
+
+    def collector(phase: str, info: dict) -> None:
+        if phase == "start":
+            collected[2] = time.perf_counter()
+            return
+        collected[0] += time.perf_counter() - collected[2]
+        collected[1] += info["generation"] == 2
+
+    gc.callbacks.append(collector)
+    try:
+        plains = [one_pass() for _ in range(SPLIT_ROUNDS)]
+    finally:
+        gc.callbacks.remove(collector)
+    plain = statistics.median(plains)
     gates = plan.gates
     try:
         wrap(engine_module, "_candidates", cand)
@@ -650,7 +669,7 @@ def time_split(eng, docs, lang: str) -> tuple[float, float, dict[str, float]]:
                 setattr(owner, name, own)
     total, measured = sorted(rounds, key=lambda r: r[0])[len(rounds) // 2]
     measured[SPLIT_PARTS[-1]] = max(0.0, total - sum(measured.values()))
-    return plain, total, measured
+    return plain, total, measured, (collected[0] / sum(plains), collected[1])
 
 
 _MISSING = object()
@@ -899,14 +918,19 @@ def main(argv: list[str] | None = None) -> int:
         splits = [(name, time_split(eng, docs, lang)) for name, docs, lang in dense]
         out.append("Where a later pass of the fast path goes on the PII-dense sets (`time_split`: each part timed by "
                    "wrapping the functions that do it, a part's own time only; the timers slow the pass, so read the "
-                   "shares):\n")
+                   "shares). The garbage collector's row is measured apart, on plain passes: it runs inside the "
+                   "parts, and a full collection walks every object of the process, so its cost is the heap's more "
+                   "than the text's:\n")
         out.append("| part of the pass | " + " | ".join(name for name, _ in splits) + " |")
         out.append("|---|" + "---:|" * len(splits))
         for part in SPLIT_PARTS:
-            out.append(f"| {part} | " + " | ".join(f"{parts[part] / total * 100:.0f}%" for _, (_, total, parts)
+            out.append(f"| {part} | " + " | ".join(f"{parts[part] / total * 100:.0f}%" for _, (_, total, parts, _)
                                                   in splits) + " |")
         out.append("| pass, plain / with the timers | " + " | ".join(f"{plain:.2f} s / {total:.2f} s" for _, (
-            plain, total, _) in splits) + " |")
+            plain, total, _, _) in splits) + " |")
+        out.append(f"| Python's garbage collector, inside the parts above (share of {SPLIT_ROUNDS} plain passes; full "
+                   "collections) | " + " | ".join(f"{share * 100:.0f}%; {full}" for _, (_, _, _, (share, full))
+                                                   in splits) + " |")
         out.append("")
 
     out.append("Fast path alone on the whole corpora, `analyze_many` in 1 MB batches"

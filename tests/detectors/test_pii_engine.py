@@ -4,6 +4,7 @@ computed check digits)."""
 
 from __future__ import annotations
 
+import gc
 import random
 import re
 import socket
@@ -508,7 +509,14 @@ def test_the_benchmarks_time_split_accounts_for_a_pass_and_puts_everything_back(
     before = [engine.analyze(d.text, "zh") for d in docs]
     originals = (engine_module._candidates, engine_module._merge, pattern_pass.analyze)
     gates = engine.plans["zh"].gates
-    plain, total, parts = pii_bench.time_split(engine, docs, "zh")
+    callbacks, thresholds = list(gc.callbacks), gc.get_threshold()
+    gc.set_threshold(50)  # young collections every 50 allocations: the plain passes must see the collector run
+    try:
+        plain, total, parts, (collector_share, full_collections) = pii_bench.time_split(engine, docs, "zh")
+    finally:
+        gc.set_threshold(*thresholds)
+    assert gc.callbacks == callbacks
+    assert 0 < collector_share < 1 and full_collections >= 0
     assert list(parts) == list(pii_bench.SPLIT_PARTS)
     assert plain > 0 and abs(sum(parts.values()) - total) < 1e-9
     cand, email, phone, pattern, checks, windows, *_ = pii_bench.SPLIT_PARTS
