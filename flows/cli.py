@@ -87,17 +87,56 @@ def pii() -> None:
 @click.option("--pii-ner", "pii_ner", multiple=True, metavar="LANG=MODEL",
               help="Use an installed spaCy model for person names, e.g. en=en_core_web_sm.")
 @click.option("--only-found", is_flag=True, help="Print only documents with at least one finding.")
+@click.option("--progress/--no-progress", default=None,
+              help="Records and MB of text analysed so far, on stderr (default: when stderr is a terminal).")
 def pii_scan(file: str, fmt: str, text_field: str | None, lang: str, pii_ner: tuple[str, ...],
-             only_found: bool) -> None:
+             only_found: bool, progress: bool | None) -> None:
     """One JSON line per document of FILE with the personal information found (masked; offsets are characters)."""
-    import json
-
     from flows.pii_scan import scan_file
+
+    with _scan_progress(stderr_is_tty() if progress is None else progress) as on_batch:
+        summary = _print_scan(scan_file(file, fmt, text_field, lang, dict(parse_ner(pii_ner)), on_batch=on_batch),
+                              file, only_found)
+    click.echo(summary, err=True)
+
+
+class _scan_progress:
+    """Records and MB of text analysed, the rate and the time, on stderr while `pii scan` runs (or nothing)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
+
+        self.bar = Progress(TextColumn("pii scan: {task.fields[records]:,} records, {task.fields[mb]:,.1f} MB of text"),
+                            TransferSpeedColumn(), TimeElapsedColumn(), console=Console(file=sys.stderr))
+        self.bar.start()
+        task = self.bar.add_task("pii scan", total=None, records=0, mb=0.0)
+        seen = [0, 0]
+
+        def on_batch(records: int, text_bytes: int) -> None:
+            seen[0] += records
+            seen[1] += text_bytes
+            self.bar.update(task, completed=seen[1], records=seen[0], mb=seen[1] / 1e6)
+        return on_batch
+
+    def __exit__(self, *exc) -> None:
+        if self.enabled:
+            self.bar.stop()
+
+
+def _print_scan(rows, file: str, only_found: bool) -> str:
+    """Print `pii scan`'s rows; return its summary line (printed once the progress display is gone)."""
+    import json
 
     found = docs = rejected = 0
     first_rejection = ""
     held: list[dict] = []  # rejections before the first document: a wrong --text-field stops before printing them
-    for row in scan_file(file, fmt, text_field, lang, dict(parse_ner(pii_ner))):
+    for row in rows:
         if "rejected" in row:
             rejected += 1
             first_rejection = first_rejection or f"line {row['line']}: {row['message']}"
@@ -120,8 +159,8 @@ def pii_scan(file: str, fmt: str, text_field: str | None, lang: str, pii_ner: tu
         raise InputError(f"none of the first {rejected:,} records of {file} has text to analyse: {first_rejection}",
                          where=file,
                          fix="pass --text-field (a column name, or a JSON path such as data[].text), or --format")
-    click.echo(f"{docs + rejected:,} records: {docs:,} analysed, {found:,} with personal information, "
-               f"{rejected:,} rejected" + (f" (first: {first_rejection})" if rejected else ""), err=True)
+    return (f"{docs + rejected:,} records: {docs:,} analysed, {found:,} with personal information, "
+            f"{rejected:,} rejected" + (f" (first: {first_rejection})" if rejected else ""))
 
 
 @pii.command("entities")

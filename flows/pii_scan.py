@@ -4,33 +4,77 @@ Composes provenance's readers (any format and compression the audit reads) with 
 gives one JSON object: its ordinal and line, its language and the entities found (type, character offsets into
 the original text, score, recognizer, masked excerpt). Values are never printed; the keyed hash is left out too,
 because a one-off scan has no key to keep.
+
+Documents go to the engine in batches (`PiiEngine.analyze_many`: one candidate pass over a batch instead of one per
+document), and rows come out in the file's order.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from provenance.readers.single import CLI_FORMATS, check_data_file, read_file_records
+from provenance.scan import TEXT_BATCH_BYTES, TEXT_BATCH_DOCS
+
+# a batch is analysed when its texts reach the audit's PII batch size (1 MB) or as many records as the audit puts in a
+# batch, whichever comes first: rows of a file of short records still come out every couple of thousand records
 
 
 def scan_file(path: str | Path, fmt: str = "auto", text_field: str | None = None, language: str = "auto",
-              ner_models: dict[str, str] | None = None) -> Iterator[dict]:
+              ner_models: dict[str, str] | None = None,
+              on_batch: Callable[[int, int], None] | None = None) -> Iterator[dict]:
+    """One row per record of `path`, in order. `on_batch(records, text_bytes)` is called after each batch with the
+    records it held (rejected ones included) and the UTF-8 bytes of its texts, for a progress display."""
     from detectors.pii.detector import engine_for
-    from detectors.pii.masking import masked_excerpt
 
     check_data_file(path)  # a wrong path fails before the engine is built
     engine = engine_for(tuple(sorted((ner_models or {}).items())), 0.4, 64)
+    pending: list = []  # records of the batch being filled, documents and rejections, in order
+    texts = size = 0
     for rec in read_file_records(path, CLI_FORMATS[fmt], text_field):
-        if rec.text is None:
-            yield {"ordinal": rec.ordinal, "line": rec.line, "rejected": rec.code, "message": rec.message}
+        if rec.text is None and not texts:
+            # nothing waits for the engine: a rejection is reported at once (a file whose every record is rejected,
+            # e.g. for a wrong --text-field, shows it from the first line instead of after a batch)
+            yield _rejected(rec)
+            if on_batch is not None:
+                on_batch(1, 0)
             continue
-        lang = engine.language_of(rec.text, language)
-        found = engine.analyze(rec.text, lang)
-        spans = [(r.start, r.end, r.entity_type) for r in found]
+        pending.append(rec)
+        if rec.text is not None:
+            texts += 1
+            size += len(rec.text.encode("utf-8", "surrogatepass"))
+        if size >= TEXT_BATCH_BYTES or len(pending) >= TEXT_BATCH_DOCS:
+            yield from _analysed(engine, pending, language)
+            if on_batch is not None:
+                on_batch(len(pending), size)
+            pending, texts, size = [], 0, 0
+    if pending:
+        yield from _analysed(engine, pending, language)
+        if on_batch is not None:
+            on_batch(len(pending), size)
+
+
+def _rejected(rec) -> dict:
+    return {"ordinal": rec.ordinal, "line": rec.line, "rejected": rec.code, "message": rec.message}
+
+
+def _analysed(engine, records: list, language: str) -> Iterator[dict]:
+    """The rows of a batch of records, in order: its documents analysed together, its rejections as they were."""
+    from detectors.pii.masking import masked_excerpt
+
+    docs = [rec for rec in records if rec.text is not None]
+    languages = [engine.language_of(rec.text, language) for rec in docs]
+    found = iter(zip(languages, engine.analyze_many([rec.text for rec in docs], languages=languages)))
+    for rec in records:
+        if rec.text is None:
+            yield _rejected(rec)
+            continue
+        lang, results = next(found)
+        spans = [(r.start, r.end, r.entity_type) for r in results]
         yield {"ordinal": rec.ordinal, "line": rec.line, "language": lang, "findings": [
             {"entity_type": r.entity_type, "start": r.start, "end": r.end, "score": r.score,
              "recognizer": r.recognizer,
              "excerpt": masked_excerpt(rec.text, r.start, r.end, r.entity_type,
                                        engine.context_words(r.entity_type, lang), spans)}
-            for r in found]}
+            for r in results]}
