@@ -17,9 +17,6 @@ from typing import Callable, Iterator
 from provenance.readers.single import CLI_FORMATS, check_data_file, read_file_records
 from provenance.scan import TEXT_BATCH_BYTES, TEXT_BATCH_DOCS
 
-# a batch is analysed when its texts reach the audit's PII batch size (1 MB) or as many records as the audit puts in a
-# batch, whichever comes first: rows of a file of short records still come out every couple of thousand records
-
 
 def scan_file(path: str | Path, fmt: str = "auto", text_field: str | None = None, language: str = "auto",
               ner_models: dict[str, str] | None = None,
@@ -44,6 +41,8 @@ def scan_file(path: str | Path, fmt: str = "auto", text_field: str | None = None
         if rec.text is not None:
             texts += 1
             size += len(rec.text.encode("utf-8", "surrogatepass"))
+        # the audit's batch sizes (1 MB of text or 2,048 records): rows of a file of short records still come out
+        # every couple of thousand records
         if size >= TEXT_BATCH_BYTES or len(pending) >= TEXT_BATCH_DOCS:
             yield from _analysed(engine, pending, language)
             if on_batch is not None:
