@@ -269,14 +269,13 @@ def _gold_miss_cause(doc, g, pred) -> tuple[str, str] | None:
     return kind, "not found" + found_as
 
 
-# words that say a phone number follows (the mobile recognizer's context words and 热线, a hotline)
-PHONE_WORDS = ("手机", "电话", "热线", "联系方式", "致电", "拨打", "号码", "tel", "phone", "mobile")
 PHONE_WORD_REACH = 12
 
 
 def _false_positive_cause(doc, p, pred) -> str:
     """Cause for a prediction that overlaps no gold span of its type."""
     from detectors.pii import validators as v
+    from detectors.pii.recognizers_zh import CnMobilePhoneRecognizer
 
     mapped = sorted({g[0] for g in doc.gold if g[0] != p[0] and g[1] < p[2] and p[1] < g[2]})
     other = sorted({g[0] for g in doc.other if g[1] < p[2] and p[1] < g[2]})
@@ -293,9 +292,10 @@ def _false_positive_cause(doc, p, pred) -> str:
     if p[0] == "CN_MOBILE_PHONE":
         if not v.cn_mobile_valid(val):
             return "unlabelled number"
-        # whether the gold missed a number its own text calls one: a phone word just in front (联系电话：, 手机号码是)
+        # whether the gold missed a number its own text calls one: a phone word just in front (联系电话：, 手机号码是):
+        # the mobile recognizer's context words, or 热线 (a hotline)
         before = doc.text[max(0, p[1] - PHONE_WORD_REACH):p[1]].lower()
-        if any(word in before for word in PHONE_WORDS):
+        if any(word in before for word in (*CnMobilePhoneRecognizer.CONTEXT, "热线")):
             return f"unlabelled mainland mobile number, a phone word in the {PHONE_WORD_REACH} characters before"
         return "unlabelled mainland mobile number, no phone word just before"
     if p[0] == "EMAIL_ADDRESS":

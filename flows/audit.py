@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +15,13 @@ from typing import Any
 
 from flows import prefect_env  # noqa: F401  (settings must be in place before prefect is imported)
 from flows import faults
+from flows.progress import stderr_progress
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.futures import as_completed
 from prefect.runtime import task_run as current_task_run
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
+from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 
 import detectors
 from detectors.base import DetectorConfig, config_hash
@@ -204,7 +203,9 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         faults.checkpoint("after_planning")
         files_read = 0
         scan = scan_files.with_options(retry_delay_seconds=scan_retry_delays())
-        with _progress(show_progress, plan.bytes_to_read) as advance:
+        with stderr_progress(show_progress and plan.bytes_to_read > 0, TextColumn("scanning"), BarColumn(),
+                             DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
+                             total=plan.bytes_to_read) as progress:
             futures = [scan.submit(batch, sources[batch.source_id],
                                    read_spec(sources[batch.source_id], max_record_bytes), str(shard_dir),
                                    configs) for batch in plan.batches]
@@ -221,7 +222,7 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
                     # list (~2 KB a file, ~40 MB for an archive of 20,000 members), or the corpus's stays in memory
                     unit.files.clear()
                     unit.license_texts.clear()
-                    advance(unit.disk_bytes)
+                    progress(advance=unit.disk_bytes)
         catalog.add_findings(run_id, plan.findings)
         catalog.add_findings(run_id, scan_findings(catalog, run_id))
         if "license" in stages:
@@ -274,27 +275,6 @@ def audit_corpus(manifest_path: str, db: str, out: str, stages: list[str], allow
         "files_reused": len(plan.reuse) + len(plan.resume),
         "seconds": seconds,
     }
-
-
-class _progress:
-    """A byte progress bar on stderr while files are read, or nothing."""
-
-    def __init__(self, enabled: bool, total: int):
-        self.enabled = enabled and total > 0
-        self.total = total
-
-    def __enter__(self):
-        if not self.enabled:
-            return lambda n: None
-        self.bar = Progress(TextColumn("scanning"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                            TimeElapsedColumn(), console=Console(file=sys.stderr))
-        self.bar.start()
-        task_id = self.bar.add_task("scan", total=self.total)
-        return lambda n: self.bar.advance(task_id, n)
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.enabled:
-            self.bar.stop()
 
 
 def run_audit(manifest: str | Path, *, db: str | Path | None = None, out: str | Path = "out",

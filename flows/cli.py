@@ -87,46 +87,29 @@ def pii() -> None:
 @click.option("--pii-ner", "pii_ner", multiple=True, metavar="LANG=MODEL",
               help="Use an installed spaCy model for person names, e.g. en=en_core_web_sm.")
 @click.option("--only-found", is_flag=True, help="Print only documents with at least one finding.")
-@click.option("--progress/--no-progress", default=None,
+@click.option("--progress/--no-progress", "progress_flag", default=None,
               help="Records and MB of text analysed so far, on stderr (default: when stderr is a terminal).")
 def pii_scan(file: str, fmt: str, text_field: str | None, lang: str, pii_ner: tuple[str, ...],
-             only_found: bool, progress: bool | None) -> None:
+             only_found: bool, progress_flag: bool | None) -> None:
     """One JSON line per document of FILE with the personal information found (masked; offsets are characters)."""
-    from flows.pii_scan import scan_file
+    from rich.progress import TextColumn, TimeElapsedColumn, TransferSpeedColumn
 
-    with _scan_progress(stderr_is_tty() if progress is None else progress) as on_batch:
+    from flows.pii_scan import scan_file
+    from flows.progress import stderr_progress
+
+    seen = [0, 0]  # records, bytes of text
+
+    def on_batch(records: int, text_bytes: int) -> None:
+        seen[0] += records
+        seen[1] += text_bytes
+        progress(completed=seen[1], records=seen[0], mb=seen[1] / 1e6)
+
+    with stderr_progress(stderr_is_tty() if progress_flag is None else progress_flag,
+                         TextColumn("pii scan: {task.fields[records]:,} records, {task.fields[mb]:,.1f} MB of text"),
+                         TransferSpeedColumn(), TimeElapsedColumn(), records=0, mb=0.0) as progress:
         summary = _print_scan(scan_file(file, fmt, text_field, lang, dict(parse_ner(pii_ner)), on_batch=on_batch),
                               file, only_found)
     click.echo(summary, err=True)
-
-
-class _scan_progress:
-    """Records and MB of text analysed, the rate and the time, on stderr while `pii scan` runs (or nothing)."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-
-    def __enter__(self):
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
-
-        self.bar = Progress(TextColumn("pii scan: {task.fields[records]:,} records, {task.fields[mb]:,.1f} MB of text"),
-                            TransferSpeedColumn(), TimeElapsedColumn(), console=Console(file=sys.stderr))
-        self.bar.start()
-        task = self.bar.add_task("pii scan", total=None, records=0, mb=0.0)
-        seen = [0, 0]
-
-        def on_batch(records: int, text_bytes: int) -> None:
-            seen[0] += records
-            seen[1] += text_bytes
-            self.bar.update(task, completed=seen[1], records=seen[0], mb=seen[1] / 1e6)
-        return on_batch
-
-    def __exit__(self, *exc) -> None:
-        if self.enabled:
-            self.bar.stop()
 
 
 def _print_scan(rows, file: str, only_found: bool) -> str:

@@ -27,31 +27,27 @@ def scan_file(path: str | Path, fmt: str = "auto", text_field: str | None = None
 
     check_data_file(path)  # a wrong path fails before the engine is built
     engine = engine_for(tuple(sorted((ner_models or {}).items())), 0.4, 64)
-    pending: list = []  # records of the batch being filled, documents and rejections, in order
-    texts = size = 0
+    report = on_batch or (lambda records, text_bytes: None)
+    pending: list = []  # the batch being filled, documents and rejections in order; it starts with a document
+    size = 0
     for rec in read_file_records(path, CLI_FORMATS[fmt], text_field):
-        if rec.text is None and not texts:
+        if rec.text is None and not pending:
             # nothing waits for the engine: a rejection is reported at once (a file whose every record is rejected,
             # e.g. for a wrong --text-field, shows it from the first line instead of after a batch)
             yield _rejected(rec)
-            if on_batch is not None:
-                on_batch(1, 0)
+            report(1, 0)
             continue
         pending.append(rec)
-        if rec.text is not None:
-            texts += 1
-            size += len(rec.text.encode("utf-8", "surrogatepass"))
+        size += len(rec.text.encode("utf-8", "surrogatepass")) if rec.text is not None else 0
         # the audit's batch sizes (1 MB of text or 2,048 records): rows of a file of short records still come out
         # every couple of thousand records
         if size >= TEXT_BATCH_BYTES or len(pending) >= TEXT_BATCH_DOCS:
             yield from _analysed(engine, pending, language)
-            if on_batch is not None:
-                on_batch(len(pending), size)
-            pending, texts, size = [], 0, 0
+            report(len(pending), size)
+            pending, size = [], 0
     if pending:
         yield from _analysed(engine, pending, language)
-        if on_batch is not None:
-            on_batch(len(pending), size)
+        report(len(pending), size)
 
 
 def _rejected(rec) -> dict:
